@@ -1,0 +1,133 @@
+/**
+ * The contract between the emulator core and its area modules (auth, messages, wxacode, ocr, ...).
+ * Each area is one file in `areas/` exporting an `AreaModule`; the core mounts them all.
+ * Areas never import each other; they talk to the core only through `AreaContext`.
+ */
+import type { FastifyRequest } from 'fastify';
+
+/** A WeChat-style failure: the core answers HTTP 200 with `{errcode, errmsg: "<errmsg> rid: <id>", ...extra}`. */
+export class WxError extends Error {
+  constructor(
+    readonly errcode: number,
+    readonly errmsg: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(`${errcode} ${errmsg}`);
+  }
+}
+
+/** Push configuration of an emulated app (used by the push module). */
+export interface PushConfig {
+  url: string;
+  token: string;
+  encodingAESKey?: string;
+  mode: 'plain' | 'compatible' | 'safe';
+  format: 'xml' | 'json';
+}
+
+/** An emulated mini program. */
+export interface EmuApp {
+  appid: string;
+  secret: string;
+  /** Original id `gh_...` (ToUserName in pushes). */
+  originalId: string;
+  name: string;
+  /** Published pages (`pages/index/index`); empty = no page checks. */
+  pages: string[];
+  push?: PushConfig;
+}
+
+/** An emulated WeChat user of one app. */
+export interface EmuUser {
+  appid: string;
+  openid: string;
+  unionid?: string;
+  session_key: string;
+  /** Virtual-clock seconds at which the session_key expires. */
+  session_expires_at: number;
+  nickname?: string;
+}
+
+/** The virtual clock. All emulator time comes from here (Unix seconds / ms). */
+export interface VirtualClock {
+  nowMs(): number;
+  /** Unix seconds. */
+  now(): number;
+  advance(seconds: number): void;
+  set(unixSeconds: number): void;
+}
+
+export interface UploadedFile {
+  field: string;
+  filename?: string;
+  contentType?: string;
+  data: Buffer;
+}
+
+/** What a WeChat route handler receives. */
+export interface WxRequest {
+  /** The authenticated app (routes with auth 'access_token'), resolved from the token. */
+  app: EmuApp;
+  /** Query string values (first value of each key). */
+  query: Record<string, string>;
+  /** Parsed body: JSON object, form fields, or {} (multipart fields other than files land here too). */
+  body: Record<string, any>;
+  /** Multipart file parts. */
+  files: UploadedFile[];
+  raw: FastifyRequest;
+}
+
+/** A handler result: a JSON success body (errcode 0/errmsg ok added when absent) or bytes. */
+export type WxResult =
+  | Record<string, unknown>
+  | { binary: Buffer; contentType: string; headers?: Record<string, string> };
+
+export interface RouteDef {
+  method: 'GET' | 'POST';
+  /** Exactly as in PROTOCOL.md. Other methods on this path answer 43002 (require POST) / 43001 (require GET). */
+  path: string;
+  /** 'access_token': the core checks the token (41001/40001/42001/40014) and sets `req.app`. */
+  auth: 'access_token' | 'none';
+  /** Body parsing: JSON (malformed → 47001, empty → 44002 when required), multipart, urlencoded form, or any. */
+  body?: 'json' | 'multipart' | 'form' | 'json-or-form' | 'none';
+  handler(req: WxRequest): Promise<WxResult> | WxResult;
+}
+
+export interface AdminRouteDef {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Relative to `/__emulator/`, e.g. `users` → `/__emulator/users`. */
+  path: string;
+  handler(req: { query: Record<string, string>; body: any; params: Record<string, string> }): Promise<unknown> | unknown;
+}
+
+/** Everything an area module may use. */
+export interface AreaContext {
+  clock: VirtualClock;
+  /** Registers a WeChat API route with the core's strictness, logging and fault injection. */
+  route(def: RouteDef): void;
+  /** Registers an admin route under /__emulator/. */
+  admin(def: AdminRouteDef): void;
+  /** Area-owned state, included in exportState()/importState() and cleared by reset(). */
+  slice<T>(name: string, init: () => T): T;
+  getApp(appid: string): EmuApp | undefined;
+  listApps(): EmuApp[];
+  getUser(appid: string, openid: string): EmuUser | undefined;
+  listUsers(appid: string): EmuUser[];
+  /** Deterministic-enough ids for tickets, media ids, rids. */
+  randomId(bytes?: number): string;
+  /** Sends a push to the app's push URL (signed/encrypted per its config); resolves with the delivery record. */
+  push(appid: string, message: Record<string, unknown>): Promise<unknown>;
+  /** Hooks other areas may listen to, e.g. 'user.message' when a user messages the app. */
+  on(event: string, listener: (payload: any) => void): void;
+  emit(event: string, payload: any): void;
+}
+
+/** An area module: `export default { name, register(ctx) { ...; return handleMethods } }`. */
+export interface AreaModule {
+  name: string;
+  /**
+   * Registers routes/admin routes. The returned object's methods are exposed on the emulator
+   * handle under `handle[name]` (e.g. `handle.ocr.addFixture(...)`), mirroring the admin routes.
+   */
+  register(ctx: AreaContext): Record<string, (...args: any[]) => any> | void;
+}

@@ -1,0 +1,4 @@
+import { defineArea } from '../core/endpoint.js';
+
+// Placeholder: filled in by the issue that implements this area.
+export const wxacode = defineArea('wxacode', {});

@@ -1,0 +1,37 @@
+// Public exports of @miniapp-server/sdk. Nothing else is public.
+
+// Client (added with the executor)
+
+// Endpoint tables and their types
+export * from './core/endpoint.js';
+export { endpoints, type Endpoints } from './endpoints/index.js';
+export type * from './endpoints/auth.js';
+export type * from './endpoints/phonenumber.js';
+
+// Errors
+export {
+  MiniAppError,
+  ApiError,
+  DeliveryError,
+  HttpError,
+  NetworkError,
+  TimeoutError,
+  ValidationError,
+  SignatureError,
+  DecryptError,
+} from './core/errors.js';
+export { redact } from './core/redact.js';
+
+// Tokens
+export { MemoryTokenStore, type TokenStore, type TokenLock, type StoredToken } from './token/store.js';
+
+// Crypto
+export {
+  decryptData,
+  verifyRawDataSignature,
+  sessionSignature,
+  type DecryptDataOptions,
+} from './crypto/open-data.js';
+
+// Push
+export { MemoryDedupeStore, type DedupeStore } from './push/dedupe.js';

@@ -115,8 +115,15 @@ export interface AreaContext {
   listUsers(appid: string): EmuUser[];
   /** Deterministic-enough ids for tickets, media ids, rids. */
   randomId(bytes?: number): string;
-  /** Sends a push to the app's push URL (signed/encrypted per its config); resolves with the delivery record. */
+  /**
+   * Sends a push (a message object with WeChat's field names: ToUserName, FromUserName, CreateTime,
+   * MsgType, Event, ...) to the app's push URL, signed/encrypted per its config; resolves with the
+   * delivery record, or undefined when the app has no push config. The core forwards to the
+   * function installed with `providePush` (the push area), so other areas just call this.
+   */
   push(appid: string, message: Record<string, unknown>): Promise<unknown>;
+  /** Installed once by the push area. */
+  providePush(fn: (appid: string, message: Record<string, unknown>) => Promise<unknown>): void;
   /** Hooks other areas may listen to, e.g. 'user.message' when a user messages the app. */
   on(event: string, listener: (payload: any) => void): void;
   emit(event: string, payload: any): void;

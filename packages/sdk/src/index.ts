@@ -7,6 +7,9 @@ export * from './core/endpoint.js';
 export { endpoints, type Endpoints } from './endpoints/index.js';
 export type * from './endpoints/auth.js';
 export type * from './endpoints/phonenumber.js';
+export type * from './endpoints/customer-service-message.js';
+export type * from './endpoints/uniform-message.js';
+export type * from './endpoints/subscribe-message.js';
 
 // Errors
 export {

@@ -35,6 +35,14 @@ export {
   sessionSignature,
   type DecryptDataOptions,
 } from './crypto/open-data.js';
+export {
+  signature,
+  msgSignature,
+  encryptMessage,
+  decryptMessage,
+  type EncryptMessageOptions,
+  type DecryptMessageOptions,
+} from './crypto/message.js';
 
 // Push
 export { MemoryDedupeStore, type DedupeStore } from './push/dedupe.js';

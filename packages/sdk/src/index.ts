@@ -1,6 +1,10 @@
 // Public exports of @miniapp-server/sdk. Nothing else is public.
 
-// Client (added with the executor)
+// Client
+export { MiniApp, type MiniAppOptions, type RawRequestOptions, type ApiName } from './client.js';
+export type { Logger } from './core/logger.js';
+export { RETRY_DEFAULTS } from './core/retry.js';
+export type { TokenMode } from './token/manager.js';
 
 // Endpoint tables and their types
 export * from './core/endpoint.js';
@@ -10,6 +14,8 @@ export type * from './endpoints/phonenumber.js';
 export type * from './endpoints/customer-service-message.js';
 export type * from './endpoints/uniform-message.js';
 export type * from './endpoints/subscribe-message.js';
+export type * from './endpoints/wxacode.js';
+export type * from './endpoints/links.js';
 
 // Errors
 export {

@@ -16,6 +16,8 @@ export type * from './endpoints/uniform-message.js';
 export type * from './endpoints/subscribe-message.js';
 export type * from './endpoints/wxacode.js';
 export type * from './endpoints/links.js';
+export type * from './endpoints/ocr.js';
+export { OCR_MAX_IMAGE_BYTES } from './endpoints/ocr.js';
 
 // Errors
 export {

@@ -1,0 +1,219 @@
+/**
+ * The one place that turns (endpoint, params) into an HTTP call: validation, wire encoding,
+ * access_token, transport, JSON/binary decoding, errcode mapping, token refresh + one replay,
+ * retries with backoff (idempotent endpoints only), redacted logging.
+ */
+import type { CallOptions, Endpoint } from './endpoint.js';
+import { ApiError, HttpError, MiniAppError, ValidationError } from './errors.js';
+import type { Logger } from './logger.js';
+import { encodeMultipart, readFileInput } from './multipart.js';
+import { backoffDelay, isRetryable, sleep } from './retry.js';
+import type { RawResponse, Transport } from './transport.js';
+import type { TokenSource } from '../token/manager.js';
+
+/** errcodes that mean "this access_token is no good": refresh once, replay once. */
+const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+export interface ExecutorConfig {
+  transport: Transport;
+  tokens: TokenSource;
+  appId: string;
+  appSecret?: string;
+  timeoutMs: number;
+  maxRetries: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  logger?: Logger;
+}
+
+/** Per-endpoint data computed once, at construction. */
+interface Compiled {
+  ep: Endpoint;
+  bigInt?: RegExp;
+}
+
+function appendQuery(q: string, key: string, value: unknown): string {
+  if (value === undefined || value === null) return q;
+  const v = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return `${q}${q ? '&' : ''}${encodeURIComponent(key)}=${encodeURIComponent(v)}`;
+}
+
+function toQuery(params: Record<string, unknown> | undefined, skip?: string): string {
+  let q = '';
+  if (params) for (const k in params) if (k !== skip) q = appendQuery(q, k, params[k]);
+  return q;
+}
+
+function mediaType(headers: RawResponse['headers']): string {
+  const ct = headers['content-type'];
+  const s = Array.isArray(ct) ? ct[0] : ct;
+  return s ? s.split(';', 1)[0].trim().toLowerCase() : '';
+}
+
+export class Executor {
+  private readonly compiled = new WeakMap<Endpoint, Compiled>();
+  constructor(readonly cfg: ExecutorConfig) {}
+
+  private compile(ep: Endpoint): Compiled {
+    let c = this.compiled.get(ep);
+    if (!c) {
+      c = { ep };
+      if (ep.bigIntKeys?.length) {
+        c.bigInt = new RegExp(`("(?:${ep.bigIntKeys.join('|')})"\\s*:\\s*)(-?\\d+)`, 'g');
+      }
+      this.compiled.set(ep, c);
+    }
+    return c;
+  }
+
+  /** Calls one endpoint. */
+  async call(ep: Endpoint, params: any, opts?: CallOptions): Promise<any> {
+    const c = this.compile(ep);
+    if (ep.validate) ep.validate(params);
+    else if (params != null && typeof params !== 'object') {
+      throw new ValidationError('params must be an object', { api: ep.name });
+    }
+    const cfg = this.cfg;
+    let wire: Record<string, unknown> | undefined = ep.wire ? ep.wire(params) : params;
+    if (ep.fixed) wire = { ...ep.fixed, ...wire };
+
+    // Encode once; only the access_token can change between attempts.
+    let query = '';
+    let body: string | Buffer | undefined;
+    let headers: Record<string, string> | undefined;
+    if (ep.auth === 'appsecret') {
+      if (!cfg.appSecret) throw new ValidationError('this API needs appSecret in the client options', { api: ep.name });
+      if (ep.method === 'GET') {
+        query = appendQuery(appendQuery(query, 'appid', cfg.appId), 'secret', cfg.appSecret);
+      } else {
+        wire = { ...wire, appid: cfg.appId, secret: cfg.appSecret };
+      }
+    }
+    switch (ep.request) {
+      case 'query':
+        query = query ? `${query}${wire && Object.keys(wire).length ? '&' : ''}${toQuery(wire)}` : toQuery(wire);
+        break;
+      case 'json':
+        body = JSON.stringify(wire ?? {});
+        headers = JSON_HEADERS;
+        break;
+      case 'multipart': {
+        const field = ep.fileField ?? 'media';
+        const q = toQuery(wire, field);
+        query = query && q ? `${query}&${q}` : query || q;
+        const file = wire?.[field];
+        if (file !== undefined && file !== null) {
+          const part = await readFileInput(file as any, ep.name, field);
+          if (ep.maxFileBytes !== undefined && part.data.length > ep.maxFileBytes) {
+            throw new ValidationError(
+              `\`${field}\` is ${part.data.length} bytes; the limit is ${ep.maxFileBytes} bytes`,
+              { api: ep.name, field },
+            );
+          }
+          const mp = encodeMultipart(field, part);
+          body = mp.body;
+          headers = { 'content-type': mp.contentType };
+        }
+        break;
+      }
+      case 'none':
+        break;
+    }
+    return this.send(c, query, body, headers, opts);
+  }
+
+  /** Sends with token handling, decoding and retries. */
+  private async send(
+    c: Compiled,
+    query: string,
+    body: string | Buffer | undefined,
+    headers: Record<string, string> | undefined,
+    opts?: CallOptions,
+  ): Promise<any> {
+    const { ep } = c;
+    const cfg = this.cfg;
+    const timeoutMs = opts?.timeoutMs ?? cfg.timeoutMs;
+    const maxRetries = opts?.maxRetries ?? cfg.maxRetries;
+    const basePath = cfg.transport.prefix + ep.path;
+    const sep = ep.path.includes('?') ? '&' : '?';
+    const needsToken = ep.auth === 'access_token';
+    let token: string | undefined;
+    let replayed = false;
+    for (let attempt = 0; ; ) {
+      if (needsToken && token === undefined) token = cfg.tokens.peek() ?? (await cfg.tokens.get());
+      const q = needsToken ? `access_token=${encodeURIComponent(token!)}${query ? '&' : ''}${query}` : query;
+      const path = q ? `${basePath}${sep}${q}` : basePath;
+      try {
+        const res = await cfg.transport.send(ep.method, path, headers, body, timeoutMs, ep.name, opts?.signal);
+        return this.decode(c, res);
+      } catch (err) {
+        if (needsToken && !replayed && err instanceof ApiError && TOKEN_ERRORS.has(err.errcode)) {
+          // Not a retry: refresh once (only if the stored token is still the one that failed), replay once.
+          replayed = true;
+          cfg.logger?.info?.(`${ep.name}: errcode ${err.errcode}, refreshing the access token and replaying once`);
+          token = await cfg.tokens.get({ failedToken: token });
+          continue;
+        }
+        if (attempt < maxRetries && !opts?.signal?.aborted && isRetryable(err, ep.idempotent)) {
+          const retryAfter = err instanceof HttpError ? (err as HttpError & { retryAfterMs?: number }).retryAfterMs : undefined;
+          const delay = backoffDelay(attempt, cfg.retryBaseDelayMs, cfg.retryMaxDelayMs, retryAfter);
+          cfg.logger?.warn?.(`${ep.name}: ${(err as Error).message}; retry ${attempt + 1}/${maxRetries} in ${delay} ms`);
+          attempt++;
+          await sleep(delay, opts?.signal);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private decode(c: Compiled, res: RawResponse): any {
+    const { ep } = c;
+    if (res.status < 200 || res.status >= 300) {
+      const err = new HttpError(res.status, ep.name, res.body.toString('utf8', 0, Math.min(res.body.length, 200)));
+      const ra = res.headers['retry-after'];
+      const sec = Number(Array.isArray(ra) ? ra[0] : ra);
+      if (Number.isFinite(sec) && sec >= 0) (err as HttpError & { retryAfterMs?: number }).retryAfterMs = sec * 1000;
+      throw err;
+    }
+    if (ep.response === 'binary') {
+      // Decide by the media type before ';' (WeChat sends `application/json; encoding=utf-8`
+      // for errors); with an unknown type, a body starting with '{' is a JSON error.
+      const type = mediaType(res.headers);
+      const jsonType = type === 'application/json' || type === 'text/json' || type.endsWith('+json');
+      const isJson = jsonType || (!type.startsWith('image/') && res.body[0] === 0x7b);
+      if (!isJson) {
+        const result = { data: res.body, contentType: type || 'application/octet-stream' };
+        return ep.decode ? ep.decode(result, res.headers) : result;
+      }
+    }
+    const obj = this.parseJson(c, res.body);
+    return ep.decode ? ep.decode(obj, res.headers) : obj;
+  }
+
+  private parseJson(c: Compiled, buf: Buffer): Record<string, any> {
+    let text = buf.toString('utf8');
+    if (c.bigInt) text = text.replace(c.bigInt, '$1"$2"');
+    let obj: any;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      throw new MiniAppError(`${c.ep.name}: response is not JSON: ${text.slice(0, 120)}`);
+    }
+    if (obj === null || typeof obj !== 'object') throw new MiniAppError(`${c.ep.name}: response is not a JSON object`);
+    const ec = obj.errcode;
+    if (ec !== undefined && ec !== null) {
+      const n = typeof ec === 'number' ? ec : Number(ec);
+      if (!Number.isFinite(n) || (typeof ec === 'string' && ec.trim() === '')) {
+        throw new MiniAppError(`${c.ep.name}: non-numeric errcode ${JSON.stringify(ec)}`);
+      }
+      obj.errcode = n;
+      if (n !== 0) {
+        throw new ApiError({ errcode: n, errmsg: String(obj.errmsg ?? ''), api: c.ep.name, body: obj });
+      }
+    }
+    return obj;
+  }
+}
+

@@ -1,0 +1,82 @@
+/**
+ * HTTP transport: undici's request API on one keep-alive Pool per client. Node's global fetch
+ * tops out near a quarter of undici.request's throughput on loopback (ARCHITECTURE.md), so the
+ * SDK talks to undici directly.
+ */
+import { type Dispatcher, Pool } from 'undici';
+import { NetworkError, TimeoutError } from './errors.js';
+
+export interface TransportOptions {
+  /** Max sockets to the API host. @default 64 */
+  connections?: number;
+  /** Idle keep-alive time of a socket. @default 30000 */
+  keepAliveTimeoutMs?: number;
+  /** Use your own undici Dispatcher (proxy agent, mock agent, shared pool). */
+  dispatcher?: Dispatcher;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+// Failures that happen before a byte of the request can have reached the server.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+export class Transport {
+  readonly origin: string;
+  /** Path prefix of the base URL (usually empty). */
+  readonly prefix: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly owned: boolean;
+
+  constructor(baseUrl: string, opts: TransportOptions = {}) {
+    const u = new URL(baseUrl);
+    this.origin = u.origin;
+    this.prefix = u.pathname.replace(/\/+$/, '');
+    this.owned = !opts.dispatcher;
+    this.dispatcher =
+      opts.dispatcher ??
+      new Pool(this.origin, {
+        connections: opts.connections ?? 64,
+        keepAliveTimeout: opts.keepAliveTimeoutMs ?? 30_000,
+      });
+  }
+
+  /** Sends one request and reads the whole body. `path` includes the query string. */
+  async send(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string> | undefined,
+    body: string | Buffer | undefined,
+    timeoutMs: number,
+    api: string,
+    signal?: AbortSignal,
+  ): Promise<RawResponse> {
+    try {
+      const res = await this.dispatcher.request({
+        origin: this.origin,
+        method,
+        path,
+        headers,
+        body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal,
+      });
+      const buf = Buffer.from(await res.body.arrayBuffer());
+      return { status: res.statusCode, headers: res.headers, body: buf };
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const code = (err as { code?: string }).code ?? '';
+      if (TIMEOUTS.has(code)) throw new TimeoutError(api, timeoutMs);
+      throw new NetworkError(api, err, !NOT_SENT.has(code));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.dispatcher.close();
+  }
+}

@@ -75,6 +75,8 @@ export interface WxRequest {
   /** Multipart file parts. */
   files: UploadedFile[];
   raw: FastifyRequest;
+  /** The body bytes as received (absent for multipart requests). */
+  rawBody?: Buffer;
 }
 
 /** A handler result: a JSON success body (errcode 0/errmsg ok added when absent) or bytes. */
@@ -90,6 +92,11 @@ export interface RouteDef {
   auth: 'access_token' | 'none';
   /** Body parsing: JSON (malformed → 47001, empty → 44002 when required), multipart, urlencoded form, or any. */
   body?: 'json' | 'multipart' | 'form' | 'json-or-form' | 'none';
+  /**
+   * Send a success body exactly as returned, without adding `errcode: 0, errmsg: "ok"`
+   * (`/cgi-bin/token` and `/sns/jscode2session` answer that way). @default false
+   */
+  bare?: boolean;
   handler(req: WxRequest): Promise<WxResult> | WxResult;
 }
 
@@ -97,7 +104,11 @@ export interface AdminRouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to `/__emulator/`, e.g. `users` → `/__emulator/users`. */
   path: string;
-  handler(req: { query: Record<string, string>; body: any; params: Record<string, string> }): Promise<unknown> | unknown;
+  handler(req: {
+    query: Record<string, string>;
+    body: any;
+    params: Record<string, string>;
+  }): Promise<unknown> | unknown;
 }
 
 /** Everything an area module may use. */

@@ -1,0 +1,30 @@
+// Public exports of @miniapp-server/emulator. Nothing else is public.
+export { startEmulator, type EmulatorOptions, type EmulatorHandle } from './server.js';
+export {
+  WxError,
+  type AreaModule,
+  type AreaContext,
+  type RouteDef,
+  type AdminRouteDef,
+  type WxRequest,
+  type WxResult,
+  type UploadedFile,
+  type EmuApp,
+  type EmuUser,
+  type PushConfig,
+  type VirtualClock,
+} from './context.js';
+export type { ClockOption } from './clock.js';
+export { DEFAULT_APP, DEMO_USER, type EmulatorSnapshot, type Payment } from './state.js';
+export type {
+  AppInput,
+  UserInput,
+  LoginCodeInput,
+  LoginCodeIssued,
+  PhoneCodeInput,
+  PaymentInput,
+  ClockInfo,
+} from './admin/ops.js';
+export type { Fault, FaultSpec, FaultKind } from './faults.js';
+export type { LoggedRequest, LoggedFile, RequestLogFilter } from './request-log.js';
+export { WX_JSON_TYPE } from './wire.js';

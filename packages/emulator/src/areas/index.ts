@@ -1,8 +1,10 @@
 import type { AreaModule } from '../context.js';
+import links from './links.js';
 import messages from './messages.js';
+import wxacode from './wxacode.js';
 
 /**
  * Every area module the emulator mounts, in order. A new area is one file in this folder plus
  * one line here.
  */
-export const areas: AreaModule[] = [messages];
+export const areas: AreaModule[] = [messages, wxacode, links];

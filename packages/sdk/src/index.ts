@@ -53,4 +53,23 @@ export {
 } from './crypto/message.js';
 
 // Push
-export { MemoryDedupeStore, type DedupeStore } from './push/dedupe.js';
+export { MemoryDedupeStore, defaultDedupeKey, type DedupeStore } from './push/dedupe.js';
+export {
+  PushReceiver,
+  type PushReceiverOptions,
+  type PushDedupeOptions,
+  type PushLogger,
+  type PushRequest,
+  type PushResponse,
+  type PushContext,
+  type PushReply,
+  type PushHandler,
+  type PushErrorHandler,
+} from './push/receiver.js';
+export type * from './push/events.js';
+export { pushEventName } from './push/events.js';
+export { parsePush, serialisePush, type PushFormat } from './push/formats.js';
+export { createSignedPush, type CreateSignedPushOptions, type SignedPush } from './push/testing.js';
+export type { NodeHandler } from './push/adapters/node.js';
+export type { KoaMiddleware } from './push/adapters/koa.js';
+export type { FastifyPluginOptions } from './push/adapters/fastify.js';

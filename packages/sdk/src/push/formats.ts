@@ -1,0 +1,259 @@
+/**
+ * Push bodies in both wire formats. XML and JSON parse into the same normalised object (WeChat's
+ * field names, numbers as numbers, 64-bit ids as strings, `List`/`Actions` always arrays), and
+ * replies serialise back exactly in the request's format.
+ * @see https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+export type PushFormat = 'xml' | 'json';
+
+/** A parse failure; the receiver answers 400. Never includes the body. */
+export class PushParseError extends Error {
+  override name = 'PushParseError';
+}
+
+/** Fields that are 64-bit integers on the wire: always strings, never JS numbers (they exceed 2^53). */
+const BIG_ID_KEYS = new Set(['MsgId', 'MsgID']);
+/** Documented numeric fields; JSON pushes sometimes send them as strings ("CreateTime":"1620973045"). */
+const NUMERIC_KEYS = new Set([
+  'CreateTime',
+  'PopupScene',
+  'ErrorCode',
+  'action_time',
+  'order_status',
+  'reach_time',
+  'Version',
+  'Count',
+  'ActionTime',
+  'ActionType',
+  'errcode',
+  'resultcode',
+  'TimeStamp',
+  'version',
+  'status_code',
+  'isrisky',
+  'label',
+  'prob',
+]);
+/** Documented string fields (ids, text): kept as strings even when a JSON sender used a number or XML omitted CDATA. */
+const STRING_KEYS = new Set([
+  'ToUserName',
+  'FromUserName',
+  'Content',
+  'SessionFrom',
+  'MediaId',
+  'ThumbMediaId',
+  'Title',
+  'AppId',
+  'PagePath',
+  'TemplateId',
+  'shopid',
+  'shop_order_id',
+  'shop_no',
+  'waybill_id',
+  'action_msg',
+  'phone',
+  'DeliveryID',
+  'WayBillId',
+  'OrderId',
+  'ActionMsg',
+  'delivery_id',
+  'biz_id',
+  'trace_id',
+  'appid',
+  'debug_str',
+]);
+/** Elements that are lists on the wire even when only one is present. */
+const ARRAY_KEYS = new Set(['List', 'Actions']);
+
+const CDATA = '#cdata';
+const TEXT = '#text';
+
+const xmlParser = new XMLParser({
+  ignoreAttributes: true,
+  // Never expand entities: no DOCTYPE-declared ones can exist (rejected below) and the five
+  // predefined ones plus character references are decoded by hand in `xmlText`.
+  processEntities: false,
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  cdataPropName: CDATA,
+  textNodeName: TEXT,
+  trimValues: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  isArray: (name) => ARRAY_KEYS.has(name),
+});
+
+/** Detects the format from the first non-whitespace character; the Content-Type is never trusted. */
+export function detectFormat(text: string): PushFormat | undefined {
+  const m = /^[\s\uFEFF]*([<{])/.exec(text);
+  if (!m) return undefined;
+  return m[1] === '<' ? 'xml' : 'json';
+}
+
+/** Parses a push body (XML or JSON, detected from the body) into the normalised object. */
+export function parsePush(text: string): { format: PushFormat; message: Record<string, unknown> } {
+  const format = detectFormat(text);
+  if (format === 'xml') return { format, message: parseXml(text) };
+  if (format === 'json') return { format, message: parseJson(text) };
+  throw new PushParseError('the body is neither XML nor JSON');
+}
+
+function parseXml(text: string): Record<string, unknown> {
+  // Refused outright: DOCTYPEs are how entity-expansion and external-entity attacks start.
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new PushParseError('XML with a DOCTYPE or ENTITY declaration is refused');
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new PushParseError(`malformed XML: ${valid.err.msg}`);
+  let doc: Record<string, unknown>;
+  try {
+    doc = xmlParser.parse(text);
+  } catch (e) {
+    throw new PushParseError(`malformed XML: ${(e as Error).message}`);
+  }
+  const roots = Object.keys(doc);
+  if (roots.length !== 1) throw new PushParseError('XML must have exactly one root element');
+  // WeChat's root is <xml>; any single root is accepted.
+  const root = fromXml(doc[roots[0]]);
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+    throw new PushParseError('the XML root element has no fields');
+  }
+  return normalise(root) as Record<string, unknown>;
+}
+
+const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** Decodes the five predefined XML entities and character references in non-CDATA text. */
+function xmlText(s: string): string {
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g, (all, ref: string) => {
+    if (ref[0] !== '#') return NAMED_ENTITIES[ref];
+    const cp = ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : all;
+  });
+}
+
+/** Bare numeric text becomes a number when it round-trips exactly (no leading zeros, safe range). */
+function bareValue(s: string): string | number {
+  if (/^-?\d+(\.\d+)?$/.test(s)) {
+    const n = Number(s);
+    if (String(n) === s && (!Number.isInteger(n) || Number.isSafeInteger(n))) return n;
+  }
+  return s;
+}
+
+/** Turns fast-xml-parser output into plain values: CDATA → string, bare text → string or number. */
+function fromXml(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(fromXml);
+  if (typeof node === 'string') return bareValue(xmlText(node));
+  if (node === null || typeof node !== 'object') return node;
+  const obj = node as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  if (keys.length > 0 && keys.every((k) => k === CDATA || k === TEXT)) {
+    // CDATA content is text by definition: never converted to a number.
+    const text = obj[TEXT] === undefined ? '' : xmlText(String(obj[TEXT]));
+    const cdata = obj[CDATA];
+    return text + (Array.isArray(cdata) ? cdata.join('') : (cdata ?? ''));
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (k !== TEXT && k !== CDATA) out[k] = fromXml(obj[k]);
+  return out;
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(quoteUnsafeIntegers(text));
+  } catch (e) {
+    throw new PushParseError(`malformed JSON: ${(e as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new PushParseError('the JSON body is not an object');
+  }
+  return normalise(value) as Record<string, unknown>;
+}
+
+/**
+ * Rewrites integer literals beyond 2^53 as JSON strings before `JSON.parse` can round them
+ * (a bare 64-bit `MsgId` would otherwise lose its last digits). Tracks string state so text
+ * inside strings is never touched.
+ */
+export function quoteUnsafeIntegers(json: string): string {
+  let out = '';
+  let last = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) {
+      inString = true;
+      continue;
+    }
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let j = i + 1;
+      while (j < json.length && /[0-9.eE+-]/.test(json[j])) j++;
+      const token = json.slice(i, j);
+      if (/^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) {
+        out += `${json.slice(last, i)}"${token}"`;
+        last = j;
+      }
+      i = j - 1;
+    }
+  }
+  return last === 0 ? json : out + json.slice(last);
+}
+
+/** Applies the field rules shared by both formats, recursively. */
+function normalise(value: unknown, key?: string): unknown {
+  if (key !== undefined && ARRAY_KEYS.has(key) && !Array.isArray(value)) {
+    value = value === undefined || value === null || value === '' ? [] : [value];
+  }
+  if (Array.isArray(value)) return value.map((v) => normalise(v));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = normalise(v, k);
+    return out;
+  }
+  if (key !== undefined && (BIG_ID_KEYS.has(key) || STRING_KEYS.has(key)) && typeof value === 'number') {
+    return String(value);
+  }
+  if (key !== undefined && NUMERIC_KEYS.has(key) && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) {
+    const n = Number(value);
+    if (Number.isSafeInteger(n) || !Number.isInteger(n)) return n;
+  }
+  return value;
+}
+
+function cdata(s: string): string {
+  // "]]>" cannot appear inside one CDATA section: split it across two.
+  return `<![CDATA[${s.split(']]>').join(']]]]><![CDATA[>')}]]>`;
+}
+
+function xmlElement(name: string, value: unknown): string {
+  if (!/^[A-Za-z_][\w.-]*$/.test(name)) throw new PushParseError(`invalid XML element name: ${name}`);
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map((v) => xmlElement(name, v)).join('');
+  if (typeof value === 'object') {
+    return `<${name}>${Object.entries(value)
+      .map(([k, v]) => xmlElement(k, v))
+      .join('')}</${name}>`;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `<${name}>${String(value)}</${name}>`;
+  }
+  return `<${name}>${cdata(String(value))}</${name}>`;
+}
+
+/**
+ * Serialises a message in WeChat's wire format: XML `<xml>` with CDATA strings and bare numbers,
+ * arrays as repeated elements; or JSON with raw UTF-8 (CJK is never `\u`-escaped).
+ */
+export function serialisePush(message: Record<string, unknown>, format: PushFormat): string {
+  if (format === 'json') return JSON.stringify(message);
+  return xmlElement('xml', message);
+}

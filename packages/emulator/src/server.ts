@@ -60,7 +60,7 @@ export type EmulatorHandle = Methods<AdminOps> & {
   /** Every WeChat route mounted, as [method, path]. */
   routes(): { method: string; path: string }[];
   close(): Promise<void>;
-  // biome-ignore lint/suspicious/noExplicitAny: area handles are keyed by area name (handle.ocr.addFixture(...)).
+  /** Area handles by area name (`handle.ocr.addFixture(...)`). */
   [area: string]: any;
 };
 
@@ -153,6 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const listeners = new Map<string, Set<(payload: any) => void>>();
+  const closers: Array<() => Promise<void> | void> = [];
   let pushFn: ((appid: string, message: Record<string, unknown>) => Promise<unknown>) | undefined;
 
   const ctx: CoreContext = {
@@ -181,6 +182,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const set = listeners.get(event) ?? new Set();
       set.add(listener);
       listeners.set(event, set);
+    },
+    onClose(fn) {
+      closers.push(fn);
     },
     emit(event, payload) {
       for (const l of listeners.get(event) ?? []) {
@@ -230,6 +234,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     routes: () => router.list(),
     close: async () => {
       await app.close();
+      await Promise.allSettled(closers.map((fn) => fn()));
     },
   });
   return handle as EmulatorHandle;

@@ -12,7 +12,6 @@ export interface Answer {
   status: number;
   contentType: string | null;
   text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: test bodies are inspected field by field.
   json: any;
 }
 

@@ -8,18 +8,12 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
 import { ApiError, MiniApp, ValidationError } from '@miniapp-server/sdk';
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
+import type { PNG } from 'pngjs';
+import { decodeQr as decode } from './helpers/wxacode-qr.js';
 
 const PAGES = ['pages/index/index', 'pages/item/item'];
 let emu: EmulatorHandle;
 let app: MiniApp;
-
-function decode(data: Buffer): { text: string | undefined; png: PNG } {
-  const png = PNG.sync.read(data);
-  const qr = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
-  return { text: qr?.data, png };
-}
 
 function pixel(png: PNG, x: number, y: number): [number, number, number, number] {
   const i = (y * png.width + x) * 4;

@@ -18,6 +18,14 @@ export interface RedisTokenStoreOptions extends RedisConnectionOptions {
   maxLockHoldMs?: number;
 }
 
+// The token manager may run on a test clock (the emulator's virtual time). When `fetchedAt` is
+// far from this machine's clock, expire after the token's lifetime instead of at `expiresAt`,
+// which would otherwise be hours off in one direction or the other.
+function ttlOf(value: StoredToken, now: number): number {
+  const sameClock = Math.abs(now - value.fetchedAt) < 60_000;
+  return sameClock ? value.expiresAt - now : value.expiresAt - value.fetchedAt;
+}
+
 /**
  * Access tokens shared by every process of a deployment through Redis, with a leased lock so a
  * cold start or a 40001 leads to one token fetch across the cluster, not one per process.
@@ -60,10 +68,11 @@ export class RedisTokenStore implements TokenStore {
   /**
    * Stores a token until `expiresAt`. A token fetched earlier than the stored one is not
    * written (the newer token wins, whatever order the writes arrive in). An already expired
-   * token is not stored.
+   * token is not stored. The key's TTL is the time left until `expiresAt` (or, when `fetchedAt`
+   * is on a clock more than a minute away from this machine's, the token's lifetime).
    */
   async set(key: string, value: StoredToken): Promise<void> {
-    const ttlMs = Math.ceil(value.expiresAt - Date.now());
+    const ttlMs = Math.ceil(ttlOf(value, Date.now()));
     if (!(ttlMs > 0)) return;
     const k = tokenKeys(this.prefix, key).token;
     await this.conn.run('token set', (r) =>

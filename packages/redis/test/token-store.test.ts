@@ -70,6 +70,13 @@ describe('RedisTokenStore', () => {
     assert.equal(await store.get('stable:wx5555'), undefined);
   });
 
+  test('a token stamped by a virtual clock hours away still lives for its lifetime', async () => {
+    const store = new RedisTokenStore({ redis, keyPrefix: 't4b:', logger });
+    await store.set('stable:wx4444', token('V', Date.now() - 10 * HOUR, 7_200_000));
+    const pttl = await redis.pttl('t4b:{wx4444}:stable:token');
+    assert.ok(pttl > 7_000_000 && pttl <= 7_200_000, `pttl ${pttl}`);
+  });
+
   test('a token fetched earlier never overwrites a newer one', async () => {
     const store = new RedisTokenStore({ redis, keyPrefix: 't5:', logger });
     const now = Date.now();

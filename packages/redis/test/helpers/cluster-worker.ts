@@ -1,0 +1,70 @@
+// One worker of the cluster proof (cluster.test.ts): a MiniApp client sharing its tokens through
+// RedisTokenStore, driven by the parent over IPC. Run with
+// `node --conditions=development --import tsx cluster-worker.ts`.
+import { type ApiError, MiniApp } from '@miniapp-server/sdk';
+import { RedisTokenStore } from '@miniapp-server/redis';
+import { Redis } from 'ioredis';
+
+type Command =
+  | { cmd: 'burst'; id: number; calls: number }
+  | { cmd: 'status'; id: number }
+  | { cmd: 'exit'; id: number };
+
+const env = process.env;
+const send = (m: Record<string, unknown>) => process.send?.(m);
+
+// Anything that escapes is a failure of the proof: report it instead of dying silently.
+for (const kind of ['unhandledRejection', 'uncaughtException'] as const) {
+  process.on(kind, (e: unknown) =>
+    send({ type: 'problem', kind, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+  );
+}
+
+const warnings: string[] = [];
+const logger = { warn: (m: string) => warnings.push(m), info: () => {} };
+
+const redis = new Redis(Number(env.REDIS_PORT), '127.0.0.1');
+const store = new RedisTokenStore({ redis, logger });
+const app = new MiniApp({
+  appId: env.APPID!,
+  appSecret: env.SECRET!,
+  baseUrl: env.EMU_URL!,
+  tokenMode: (env.TOKEN_MODE as 'stable' | 'classic') ?? 'stable',
+  tokenStore: store,
+  logger,
+});
+
+async function burst(calls: number) {
+  const results = await Promise.allSettled(
+    Array.from({ length: calls }, () =>
+      app.auth.getPaidUnionId({ openid: env.OPENID!, transaction_id: env.TRANSACTION_ID! }),
+    ),
+  );
+  let ok = 0;
+  const errors = new Set<string>();
+  for (const r of results) {
+    if (r.status === 'fulfilled' && r.value.unionid === env.UNIONID) ok++;
+    else if (r.status === 'rejected') {
+      const e = r.reason as ApiError;
+      errors.add(`${e?.name}: ${e?.errcode ?? ''} ${e?.message}`);
+    } else errors.add(`unexpected result ${JSON.stringify(r.value)}`);
+  }
+  return { ok, failed: calls - ok, errors: [...errors].slice(0, 5) };
+}
+
+process.on('message', async (m: Command) => {
+  try {
+    if (m.cmd === 'burst') send({ id: m.id, ...(await burst(m.calls)) });
+    else if (m.cmd === 'status') send({ id: m.id, redis: redis.status, warnings: warnings.splice(0) });
+    else if (m.cmd === 'exit') {
+      await app.close();
+      redis.disconnect();
+      send({ id: m.id });
+      process.disconnect();
+    }
+  } catch (e) {
+    send({ id: m.id, error: e instanceof Error ? e.message : String(e) });
+  }
+});
+
+redis.once('ready', () => send({ type: 'ready' }));

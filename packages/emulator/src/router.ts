@@ -92,7 +92,8 @@ export class WxRouter {
         contentType: f.contentType,
         size: f.data.length,
       }));
-    const appid = app?.appid ?? query.appid ?? (typeof parsed?.body.appid === 'string' ? parsed.body.appid : undefined);
+    const bodyAppid = body && typeof body === 'object' ? (body as { appid?: unknown }).appid : undefined;
+    const appid = app?.appid ?? query.appid ?? (typeof bodyAppid === 'string' ? bodyAppid : undefined);
     if (appid) entry.appid = appid;
     this.deps.log.add(entry);
   }

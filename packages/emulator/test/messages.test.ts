@@ -205,7 +205,7 @@ describe('customer service over the wire', () => {
     assert.equal(typing.json().errcode, 45072);
 
     const form = new FormData();
-    form.append('media', new Blob([png()], { type: 'image/png' }), 'a.png');
+    form.append('media', new Blob([new Uint8Array(png())], { type: 'image/png' }), 'a.png');
     assert.equal(
       (await wx('POST', '/cgi-bin/media/upload', { query: { type: 'voice' }, body: form })).json().errcode,
       40004,
@@ -221,7 +221,7 @@ describe('customer service over the wire', () => {
   test('media/get: image bytes with Content-disposition; JSON error otherwise', async () => {
     const form = new FormData();
     const bytes = png();
-    form.append('media', new Blob([bytes], { type: 'application/octet-stream' }), 'blob');
+    form.append('media', new Blob([new Uint8Array(bytes)], { type: 'application/octet-stream' }), 'blob');
     const up = (await wx('POST', '/cgi-bin/media/upload', { query: { type: 'image' }, body: form })).json();
     const got = await wx('GET', '/cgi-bin/media/get', { query: { media_id: up.media_id } });
     assert.equal(got.res.headers.get('content-type'), 'image/png'); // sniffed, not the part's label

@@ -135,6 +135,8 @@ function checkPages(pages: unknown): string[] {
 
 /** Fills the generated fields of an app description. */
 export function completeApp(input: AppInput): EmuApp {
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    throw new AdminError(400, 'an app must be an object');
   const app: EmuApp = {
     appid: str(input.appid, 'appid') ?? `wx${hex(8)}`,
     secret: str(input.secret, 'secret') ?? hex(16),
@@ -169,6 +171,8 @@ export class AdminOps {
   /** Updates name, secret, originalId, pages and push (`push: null` removes it). The appid cannot change. */
   updateApp(appid: string, patch: AppInput = {}): EmuApp {
     const app = this.app(appid);
+    if (!patch || typeof patch !== 'object' || Array.isArray(patch))
+      throw new AdminError(400, 'the update must be an object');
     if (patch.appid !== undefined && patch.appid !== appid) throw new AdminError(400, 'appid cannot be changed');
     if (patch.secret !== undefined) app.secret = str(patch.secret, 'secret', true) as string;
     if (patch.originalId !== undefined) app.originalId = str(patch.originalId, 'originalId', true) as string;

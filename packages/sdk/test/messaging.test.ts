@@ -131,7 +131,7 @@ describe('customerServiceMessage', () => {
 
   test('uploadTempMedia accepts Buffer, Uint8Array and Blob; image messages use the media_id', async () => {
     await emu.messages.userMessage({ openid: OPENID });
-    for (const media of [png, new Uint8Array(png), new Blob([png], { type: 'image/png' })]) {
+    for (const media of [png, new Uint8Array(png), new Blob([new Uint8Array(png)], { type: 'image/png' })]) {
       const { media_id } = await app.customerServiceMessage.uploadTempMedia({ media });
       const got = await app.customerServiceMessage.getTempMedia({ media_id });
       assert.ok(got.data.equals(png));

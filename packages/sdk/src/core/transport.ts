@@ -55,6 +55,19 @@ export class Transport {
     api: string,
     signal?: AbortSignal,
   ): Promise<RawResponse> {
+    // undici's own header/body timers are coarse (~1 s resolution, and sub-second values are not
+    // honoured: nodejs/undici#4055), so a sub-second budget gets a precise timer of our own.
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    let sig = signal;
+    if (timeoutMs < 1000) {
+      const ac = new AbortController();
+      timer = setTimeout(() => {
+        timedOut = true;
+        ac.abort();
+      }, timeoutMs);
+      sig = signal ? AbortSignal.any([signal, ac.signal]) : ac.signal;
+    }
     try {
       const res = await this.dispatcher.request({
         origin: this.origin,
@@ -62,17 +75,20 @@ export class Transport {
         path,
         headers,
         body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        signal,
+        headersTimeout: Math.max(timeoutMs, 1000),
+        bodyTimeout: Math.max(timeoutMs, 1000),
+        signal: sig,
       });
       const buf = Buffer.from(await res.body.arrayBuffer());
       return { status: res.statusCode, headers: res.headers, body: buf };
     } catch (err) {
+      if (timedOut) throw new TimeoutError(api, timeoutMs);
       if (signal?.aborted) throw err;
       const code = (err as { code?: string }).code ?? '';
       if (TIMEOUTS.has(code)) throw new TimeoutError(api, timeoutMs);
       throw new NetworkError(api, err, !NOT_SENT.has(code));
+    } finally {
+      if (timer) clearTimeout(timer);
     }
   }
 

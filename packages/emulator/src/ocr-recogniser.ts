@@ -5,6 +5,7 @@
  * with `fetch` disabled so any attempt to download (a CDN fallback) fails loudly instead of hanging.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,6 +54,8 @@ function offlineWorkerPath(): string {
     file,
     `'use strict';
 globalThis.fetch = async (url) => {
+  // tesseract leaves a failed worker thread running: end it once the error has been reported.
+  setTimeout(() => process.exit(1), 200);
   throw new Error('miniapp emulator OCR runs offline: refusing to fetch ' + url);
 };
 require(${JSON.stringify(target)});
@@ -77,13 +80,35 @@ export class Recogniser {
       createWorker(langs: string, oem: number, options: object): Promise<TesseractWorker>;
     };
     workerScript ??= offlineWorkerPath();
-    const worker = await createWorker('eng', 1 /* LSTM only */, {
-      workerPath: workerScript,
-      langPath: this.options.langPath ?? defaultLangPath(),
-      gzip: true,
-      // Never write eng.traineddata into the current directory.
-      cacheMethod: 'none',
+    const langPath = this.options.langPath ?? defaultLangPath();
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(langPath)) {
+      // Fail before spawning a thread: tesseract cannot end a worker whose model failed to load.
+      await access(join(langPath, 'eng.traineddata.gz')).catch(() => {
+        throw new Error(`OCR model not found: ${join(langPath, 'eng.traineddata.gz')}`);
+      });
+    }
+    // Without an errorHandler tesseract throws job failures from a message listener (an uncaught
+    // exception that would kill the emulator); with one, a failed model load never settles
+    // createWorker's promise, so the handler settles the start instead.
+    let ready = false;
+    let startFailed: (err: Error) => void = () => {};
+    const failed = new Promise<never>((_, reject) => {
+      startFailed = reject;
     });
+    const worker = await Promise.race([
+      createWorker('eng', 1 /* LSTM only */, {
+        workerPath: workerScript,
+        langPath,
+        gzip: true,
+        // Never write eng.traineddata into the current directory.
+        cacheMethod: 'none',
+        errorHandler: (err: unknown) => {
+          if (!ready) startFailed(new Error(String(err)));
+        },
+      }),
+      failed,
+    ]);
+    ready = true;
     this.startupMs = performance.now() - started;
     return worker;
   }

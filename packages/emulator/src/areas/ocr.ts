@@ -166,7 +166,7 @@ const ocrArea: AreaModule = {
       try {
         return await recogniser.recognise(data);
       } catch (err) {
-        if (/offline|langPath|traineddata|closed/i.test(String((err as Error)?.message))) {
+        if (/offline|model not found|traineddata|closed/i.test(String((err as Error)?.message))) {
           throw new WxError(-1, 'system error');
         }
         throw ERR.image(); // leptonica could not read the pixels

@@ -4,11 +4,13 @@
 // come back with Redis.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
+import { createSignedPush } from '@miniapp-server/sdk';
 import { RedisServer } from './helpers/redis-server.js';
 
 const WORKERS = 4;
@@ -27,6 +29,10 @@ let emu: EmulatorHandle;
 let appid: string;
 const workers: Worker[] = [];
 let nextId = 1;
+const handled: { worker: string; msgId: string; ok: boolean }[] = [];
+const PUSH_TOKEN = 'clusterProofToken';
+const PUSH_AES_KEY = randomBytes(32).toString('base64').slice(0, 43);
+let openid: string;
 
 function ask(w: Worker, msg: Record<string, unknown>): Promise<any> {
   const id = nextId++;
@@ -59,6 +65,7 @@ before(async () => {
   emu = await startEmulator({ port: 0 });
   appid = emu.defaultApp.appid;
   const user = emu.createUser({ unionid: 'oUnion-cluster-proof' });
+  openid = user.openid;
   emu.recordPayment({ openid: user.openid, transaction_id: '4200000000cluster' });
   const env = {
     ...process.env,
@@ -70,11 +77,13 @@ before(async () => {
     UNIONID: 'oUnion-cluster-proof',
     TRANSACTION_ID: '4200000000cluster',
     TOKEN_MODE: 'stable',
+    PUSH_TOKEN,
+    PUSH_AES_KEY,
   };
   const ready: Promise<unknown>[] = [];
   for (let i = 0; i < WORKERS; i++) {
     const proc = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', workerScript], {
-      env,
+      env: { ...env, WORKER_INDEX: String(i) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const w: Worker = { proc, output: '', problems: [], pending: new Map() };
@@ -88,6 +97,7 @@ before(async () => {
       new Promise<void>((resolve, reject) => {
         proc.on('message', (m: any) => {
           if (m.type === 'ready') resolve();
+          else if (m.type === 'handled') handled.push({ worker: m.worker, msgId: m.msgId, ok: m.ok });
           else if (m.type === 'problem') w.problems.push(`${m.kind}: ${m.message}`);
           else if (m.id !== undefined) {
             w.pending.get(m.id)?.(m);
@@ -137,6 +147,54 @@ describe(`${WORKERS} workers x ${CALLS} concurrent calls sharing RedisTokenStore
     assert.equal(r.ok, WORKERS * CALLS);
     t.diagnostic(`after invalidation: ${r.ok} calls, ${tokenRequests() - before} token request(s)`);
     assert.equal(tokenRequests() - before, 1);
+    assertHealthy();
+  });
+
+  function signedText(msgId: string, content: string) {
+    return createSignedPush({
+      token: PUSH_TOKEN,
+      encodingAESKey: PUSH_AES_KEY,
+      appId: appid,
+      mode: 'safe',
+      message: {
+        ToUserName: 'gh_cluster_proof',
+        FromUserName: openid,
+        CreateTime: Math.floor(Date.now() / 1000),
+        MsgType: 'text',
+        Content: content,
+        MsgId: msgId,
+      },
+    });
+  }
+
+  test('a push delivered to every worker (retries and concurrent copies) runs its handler once', async () => {
+    const push = signedText('24000000000000000001', 'hello');
+    // WeChat's retries landing on other workers, one after the other...
+    for (const w of workers) assert.equal((await ask(w, { cmd: 'push', push })).status, 200);
+    // ...and copies arriving at the same time.
+    const concurrent = await Promise.all(workers.map((w) => ask(w, { cmd: 'push', push })));
+    assert.deepEqual(
+      concurrent.map((r) => r.status),
+      workers.map(() => 200),
+    );
+    const runs = handled.filter((h) => h.msgId === '24000000000000000001');
+    assert.equal(runs.length, 1, JSON.stringify(runs));
+    assertHealthy();
+  });
+
+  test('a handler that fails releases the claim: the retry on another worker runs it, then no more', async () => {
+    const push = signedText('24000000000000000002', 'fail-on-worker-0');
+    assert.equal((await ask(workers[0], { cmd: 'push', push })).status, 500);
+    assert.equal((await ask(workers[1], { cmd: 'push', push })).status, 200);
+    assert.equal((await ask(workers[2], { cmd: 'push', push })).status, 200);
+    const runs = handled.filter((h) => h.msgId === '24000000000000000002');
+    assert.deepEqual(
+      runs.map((r) => [r.worker, r.ok]),
+      [
+        ['0', false],
+        ['1', true],
+      ],
+    );
     assertHealthy();
   });
 

@@ -1,13 +1,14 @@
 // One worker of the cluster proof (cluster.test.ts): a MiniApp client sharing its tokens through
 // RedisTokenStore, driven by the parent over IPC. Run with
 // `node --conditions=development --import tsx cluster-worker.ts`.
-import { type ApiError, MiniApp } from '@miniapp-server/sdk';
-import { RedisTokenStore } from '@miniapp-server/redis';
+import { type ApiError, MiniApp, PushReceiver, type PushRequest } from '@miniapp-server/sdk';
+import { RedisDedupeStore, RedisTokenStore } from '@miniapp-server/redis';
 import { Redis } from 'ioredis';
 
 type Command =
   | { cmd: 'burst'; id: number; calls: number }
   | { cmd: 'status'; id: number }
+  | { cmd: 'push'; id: number; push: PushRequest }
   | { cmd: 'exit'; id: number };
 
 const env = process.env;
@@ -34,6 +35,24 @@ const app = new MiniApp({
   logger,
 });
 
+// Push receiver sharing its dedupe claims through Redis. A message whose Content is
+// `fail-on-worker-<n>` makes worker n's handler throw (so the receiver releases the claim).
+const receiver = new PushReceiver({
+  token: env.PUSH_TOKEN!,
+  encodingAESKey: env.PUSH_AES_KEY!,
+  appId: env.APPID!,
+  dedupe: new RedisDedupeStore({ redis, logger }),
+  logger: { warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) },
+});
+receiver.on('text', (message) => {
+  const content = String((message as { Content?: unknown }).Content);
+  if (content === `fail-on-worker-${env.WORKER_INDEX}`) {
+    send({ type: 'handled', worker: env.WORKER_INDEX, msgId: String(message.MsgId), ok: false });
+    throw new Error('handler failed on purpose');
+  }
+  send({ type: 'handled', worker: env.WORKER_INDEX, msgId: String(message.MsgId), ok: true });
+});
+
 async function burst(calls: number) {
   const results = await Promise.allSettled(
     Array.from({ length: calls }, () =>
@@ -55,7 +74,10 @@ async function burst(calls: number) {
 process.on('message', async (m: Command) => {
   try {
     if (m.cmd === 'burst') send({ id: m.id, ...(await burst(m.calls)) });
-    else if (m.cmd === 'status') send({ id: m.id, redis: redis.status, warnings: warnings.splice(0) });
+    else if (m.cmd === 'push') {
+      const res = await receiver.handle(m.push);
+      send({ id: m.id, status: res.status });
+    } else if (m.cmd === 'status') send({ id: m.id, redis: redis.status, warnings: warnings.splice(0) });
     else if (m.cmd === 'exit') {
       await app.close();
       redis.disconnect();

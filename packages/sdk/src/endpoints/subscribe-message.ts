@@ -185,7 +185,7 @@ export const subscribeMessage = defineArea('subscribeMessage', {
   /**
    * Adds a public template (`tid` + chosen keywords) to the account's private templates.
    * Sent as JSON (older doc, WxJava, weapp). The newer doc asks for a urlencoded form
-   * (PROTOCOL §4.7 [conflict]); use `app.request` with a form body if your account rejects JSON.
+   * (PROTOCOL §4.7 [conflict]); the executor has no form encoding yet, so that variant is not offered.
    * @see https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html
    */
   addTemplate: endpoint<AddTemplateParams, AddTemplateResult>({

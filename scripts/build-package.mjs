@@ -17,7 +17,16 @@ rmSync(join(cwd, 'dist'), { recursive: true, force: true });
 const run = (args) => execFileSync(process.execPath, [tsc, '-p', project, ...args], { stdio: 'inherit', cwd });
 run(['--outDir', 'dist/esm']);
 if (!esmOnly) {
-  run(['--outDir', 'dist/cjs', '--module', 'CommonJS', '--moduleResolution', 'Node10', '--verbatimModuleSyntax', 'false']);
+  run([
+    '--outDir',
+    'dist/cjs',
+    '--module',
+    'CommonJS',
+    '--moduleResolution',
+    'Node10',
+    '--verbatimModuleSyntax',
+    'false',
+  ]);
   mkdirSync(join(cwd, 'dist/cjs'), { recursive: true });
   writeFileSync(join(cwd, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
 }

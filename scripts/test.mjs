@@ -37,14 +37,24 @@ if (!hasRedis) {
     process.exit(1);
   }
   if (redisTests.length) {
-    console.log(`SKIPPED ${redisTests.length} Redis test file(s): redis-server not found (install it: apt-get install redis-server / brew install redis).`);
+    console.log(
+      `SKIPPED ${redisTests.length} Redis test file(s): redis-server not found (install it: apt-get install redis-server / brew install redis).`,
+    );
     files = files.filter((f) => !redisTests.includes(f));
   }
 }
 
 const r = spawnSync(
   process.execPath,
-  ['--conditions=development', '--import', 'tsx', '--test', '--test-concurrency=3', '--test-reporter=spec', ...files.map((f) => relative(root, f))],
+  [
+    '--conditions=development',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=3',
+    '--test-reporter=spec',
+    ...files.map((f) => relative(root, f)),
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, MINIAPP_TEST: '1' } },
 );
 process.exit(r.status ?? 1);

@@ -14,7 +14,10 @@ const USAGE = () =>
   ].join('\n');
 
 /** Entry point of the `miniapp` command. Returns the exit code; never throws. */
-export async function main(argv: string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${USAGE()}\n`);

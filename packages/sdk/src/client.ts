@@ -84,6 +84,7 @@ export type ApiName = {
  * const app = new MiniApp({ appId, appSecret });
  * const { openid, session_key } = await app.auth.code2Session({ js_code });
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface below
 export class MiniApp {
   readonly appId: string;
   readonly tokenMode: TokenMode;
@@ -168,7 +169,12 @@ export class MiniApp {
 
   /** Reaches an endpoint that is not in the table, through the same executor (tokens, errors, retries). */
   request<T = any>(req: RawRequestOptions, options?: CallOptions): Promise<T> {
-    if (!req || (req.method !== 'GET' && req.method !== 'POST') || typeof req.path !== 'string' || !req.path.startsWith('/')) {
+    if (
+      !req ||
+      (req.method !== 'GET' && req.method !== 'POST') ||
+      typeof req.path !== 'string' ||
+      !req.path.startsWith('/')
+    ) {
       throw new ValidationError("request needs method 'GET' | 'POST' and a path starting with '/'");
     }
     const ep = endpoint<any, T>({
@@ -206,4 +212,5 @@ export class MiniApp {
   }
 }
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the namespaces are assigned in the constructor from the endpoint tables
 export interface MiniApp extends Namespaces {}

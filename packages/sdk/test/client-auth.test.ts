@@ -105,7 +105,10 @@ describe('auth.getPaidUnionId', () => {
     emu.recordPayment({ openid: user.openid, transaction_id: 'T1' });
     emu.recordPayment({ openid: user.openid, mch_id: 'M1', out_trade_no: 'O1' });
     assert.equal((await app.auth.getPaidUnionId({ openid: user.openid, transaction_id: 'T1' })).unionid, 'uPaid1');
-    assert.equal((await app.auth.getPaidUnionId({ openid: user.openid, mch_id: 'M1', out_trade_no: 'O1' })).unionid, 'uPaid1');
+    assert.equal(
+      (await app.auth.getPaidUnionId({ openid: user.openid, mch_id: 'M1', out_trade_no: 'O1' })).unionid,
+      'uPaid1',
+    );
     const q = emu.requests({ path: '/wxa/getpaidunionid' }).map((r) => r.query);
     assert.equal(q[0].transaction_id, 'T1');
     assert.equal(q[1].mch_id, 'M1');
@@ -137,7 +140,10 @@ describe('checkSessionKey / resetUserSessionKey', () => {
     assert.equal(logged.query.sig_method, 'hmac_sha256');
     assert.match(sessionSignature(user.session_key), /^[0-9a-f]{64}$/);
     assert.ok(!JSON.stringify(logged).includes(user.session_key));
-    const bad = await rejects(app.auth.checkSessionKey({ openid: user.openid, session_key: 'AAAAAAAAAAAAAAAAAAAAAA==' }), ApiError);
+    const bad = await rejects(
+      app.auth.checkSessionKey({ openid: user.openid, session_key: 'AAAAAAAAAAAAAAAAAAAAAA==' }),
+      ApiError,
+    );
     assert.equal(bad.errcode, 87009);
   });
 
@@ -174,7 +180,9 @@ describe('access tokens', () => {
   test('1000 concurrent calls on a cold cache make exactly 1 token request', async () => {
     const app = client();
     const user = emu.createUser({});
-    const calls = Array.from({ length: 1000 }, () => app.auth.checkSessionKey({ openid: user.openid, session_key: user.session_key }));
+    const calls = Array.from({ length: 1000 }, () =>
+      app.auth.checkSessionKey({ openid: user.openid, session_key: user.session_key }),
+    );
     const results = await Promise.all(calls);
     assert.equal(results.length, 1000);
     assert.equal(emu.tokenRequestCount(), 1);
@@ -308,7 +316,10 @@ describe('errors and retries', () => {
     const app = client({ maxRetries: 1 });
     const user = emu.createUser({});
     emu.addFault({ path: '/wxa/checksession', kind: 'http', status: 503 });
-    const e = await rejects(app.auth.checkSessionKey({ openid: user.openid, session_key: user.session_key }), HttpError);
+    const e = await rejects(
+      app.auth.checkSessionKey({ openid: user.openid, session_key: user.session_key }),
+      HttpError,
+    );
     assert.equal(e.status, 503);
     assert.equal(emu.requests({ path: '/wxa/checksession' }).length, 2);
   });
@@ -330,7 +341,13 @@ describe('errors and retries', () => {
     const dead = await startEmulator({ port: 0 });
     const url = dead.url;
     await dead.close();
-    const app = new MiniApp({ appId: 'wx1', appSecret: 's'.repeat(32), baseUrl: url, retryBaseDelayMs: 1, maxRetries: 2 });
+    const app = new MiniApp({
+      appId: 'wx1',
+      appSecret: 's'.repeat(32),
+      baseUrl: url,
+      retryBaseDelayMs: 1,
+      maxRetries: 2,
+    });
     clients.push(app);
     const e = await rejects(app.auth.code2Session({ js_code: 'x' }), NetworkError);
     assert.equal(e.sent, false);
@@ -356,16 +373,25 @@ describe('errors and retries', () => {
     emu.addFault({ path: '/wxa/checksession', kind: 'latency', ms: 400, count: 1 });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 20);
-    await assert.rejects(app.auth.checkSessionKey({ openid: user.openid, session_key: user.session_key }, { signal: ac.signal }));
+    await assert.rejects(
+      app.auth.checkSessionKey({ openid: user.openid, session_key: user.session_key }, { signal: ac.signal }),
+    );
   });
 
   test('app.request reaches paths outside the table through the same executor', async () => {
     const app = client();
     const user = emu.createUser({ unionid: 'uRaw' });
     emu.recordPayment({ openid: user.openid, transaction_id: 'TR' });
-    const r = await app.request({ method: 'GET', path: '/wxa/getpaidunionid', query: { openid: user.openid, transaction_id: 'TR' } });
+    const r = await app.request({
+      method: 'GET',
+      path: '/wxa/getpaidunionid',
+      query: { openid: user.openid, transaction_id: 'TR' },
+    });
     assert.equal(r.unionid, 'uRaw');
-    const e = await rejects(app.request({ method: 'POST', path: '/wxa/no_such_api', body: { a: 1 } }), MiniAppErrorLike());
+    const e = await rejects(
+      app.request({ method: 'POST', path: '/wxa/no_such_api', body: { a: 1 } }),
+      MiniAppErrorLike(),
+    );
     assert.ok(e);
   });
 
@@ -381,7 +407,8 @@ describe('errors and retries', () => {
     const app = new MiniApp({ appId: 'wx4f4bc4dec97d474b', appSecret: 'x'.repeat(32) });
     clients.push(app);
     const { readFileSync } = await import('node:fs');
-    const v = JSON.parse(readFileSync(new URL('../../../../shared/wechat-api/vectors.json', import.meta.url), 'utf8')).open_data[0];
+    const v = JSON.parse(readFileSync(new URL('../../../../shared/wechat-api/vectors.json', import.meta.url), 'utf8'))
+      .open_data[0];
     const out = app.decryptData({ sessionKey: v.session_key, encryptedData: v.encrypted_data, iv: v.iv });
     assert.equal((out as any).openId, JSON.parse(v.plaintext).openId);
   });
@@ -395,5 +422,7 @@ describe('errors and retries', () => {
 });
 
 function MiniAppErrorLike() {
-  return Error as unknown as new (...a: any[]) => Error;
+  return Error as unknown as new (
+    ...a: any[]
+  ) => Error;
 }

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { DecryptError, decryptData, sessionSignature, verifyRawDataSignature } from '@miniapp-server/sdk';
 
-const vectors = JSON.parse(readFileSync(new URL('../../../../shared/wechat-api/vectors.json', import.meta.url), 'utf8'));
+const vectors = JSON.parse(
+  readFileSync(new URL('../../../../shared/wechat-api/vectors.json', import.meta.url), 'utf8'),
+);
 const v = vectors.open_data[0];
 
 function encrypt(obj: unknown, key: Buffer, iv: Buffer): string {
@@ -21,7 +23,13 @@ describe('decryptData (open data)', () => {
 
   test('rejects a watermark from another app', () => {
     assert.throws(
-      () => decryptData({ sessionKey: v.session_key, encryptedData: v.encrypted_data, iv: v.iv, appId: 'wx0000000000000000' }),
+      () =>
+        decryptData({
+          sessionKey: v.session_key,
+          encryptedData: v.encrypted_data,
+          iv: v.iv,
+          appId: 'wx0000000000000000',
+        }),
       (e: unknown) => e instanceof DecryptError && /watermark\.appid/.test(e.message),
     );
   });
@@ -38,7 +46,11 @@ describe('decryptData (open data)', () => {
     ];
     for (const [patch, re] of cases) {
       const opts = { sessionKey: v.session_key, encryptedData: v.encrypted_data, iv: v.iv, appId: v.appid, ...patch };
-      assert.throws(() => decryptData(opts), (e: unknown) => e instanceof DecryptError && re.test(e.message), `${JSON.stringify(patch)}`);
+      assert.throws(
+        () => decryptData(opts),
+        (e: unknown) => e instanceof DecryptError && re.test(e.message),
+        `${JSON.stringify(patch)}`,
+      );
     }
   });
 
@@ -52,7 +64,12 @@ describe('decryptData (open data)', () => {
       /not JSON/,
     );
     assert.throws(
-      () => decryptData({ sessionKey: key.toString('base64'), iv: iv.toString('base64'), encryptedData: encrypt([1, 2], key, iv) }),
+      () =>
+        decryptData({
+          sessionKey: key.toString('base64'),
+          iv: iv.toString('base64'),
+          encryptedData: encrypt([1, 2], key, iv),
+        }),
       /not a JSON object/,
     );
   });
@@ -61,7 +78,11 @@ describe('decryptData (open data)', () => {
     const key = randomBytes(16);
     const iv = randomBytes(16);
     const obj = { phoneNumber: '+8613800000000', city: '广州', watermark: { appid: 'wxabc', timestamp: 1 } };
-    const out = decryptData({ sessionKey: key.toString('base64'), iv: iv.toString('base64'), encryptedData: encrypt(obj, key, iv) });
+    const out = decryptData({
+      sessionKey: key.toString('base64'),
+      iv: iv.toString('base64'),
+      encryptedData: encrypt(obj, key, iv),
+    });
     assert.deepEqual(out, obj);
   });
 });
@@ -69,7 +90,9 @@ describe('decryptData (open data)', () => {
 describe('signatures', () => {
   test('verifyRawDataSignature = sha1(rawData + session_key text)', () => {
     const raw = '{"nickName":"Band","gender":1}';
-    const sig = createHash('sha1').update(raw + v.session_key).digest('hex');
+    const sig = createHash('sha1')
+      .update(raw + v.session_key)
+      .digest('hex');
     assert.equal(verifyRawDataSignature(raw, v.session_key, sig), true);
     assert.equal(verifyRawDataSignature(raw, v.session_key, sig.toUpperCase()), true);
     assert.equal(verifyRawDataSignature(`${raw} `, v.session_key, sig), false);

@@ -16,7 +16,11 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 // Plain node: no --conditions=development, no tsx.
 function nodePlain(args: string[]): string {
-  return execFileSync(process.execPath, args, { cwd: tmp, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  return execFileSync(process.execPath, args, {
+    cwd: tmp,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
 }
 
 test('dist exists (npm test runs the build first)', () => {
@@ -68,7 +72,15 @@ test('type declarations resolve for ESM and CJS consumers', () => {
   writeFileSync(
     join(tmp, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules/@types')] },
+      compilerOptions: {
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+        typeRoots: [join(root, 'node_modules/@types')],
+      },
       files: ['esm.mts', 'cjs.cts'],
     }),
   );

@@ -21,7 +21,11 @@ APIs:
     ${names()}`;
   },
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { ...CREDENTIAL_FLAGS, data: { type: 'string' }, out: { type: 'string', short: 'o' } });
+    const { values, positionals } = parse(argv, {
+      ...CREDENTIAL_FLAGS,
+      data: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+    });
     const name = positionals[0];
     if (!name) throw new Error('missing <api.name> (see miniapp call --help)');
     let params: unknown;

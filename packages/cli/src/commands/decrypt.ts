@@ -10,7 +10,12 @@ session_key and prints the JSON. With --appid (or MINIAPP_APPID) the watermark a
   async run(argv, io) {
     const { values } = parse(
       argv,
-      { 'session-key': { type: 'string' }, iv: { type: 'string' }, data: { type: 'string' }, appid: { type: 'string' } },
+      {
+        'session-key': { type: 'string' },
+        iv: { type: 'string' },
+        data: { type: 'string' },
+        appid: { type: 'string' },
+      },
       false,
     );
     for (const f of ['session-key', 'iv', 'data'] as const) if (!values[f]) throw new Error(`missing --${f}`);

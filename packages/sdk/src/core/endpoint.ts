@@ -96,7 +96,8 @@ export interface CallOptions {
 }
 
 /** The method an entry becomes on the client. Endpoints without params take an optional `params`. */
-export type EndpointMethod<P, R> = [P] extends [void]
+// biome-ignore lint/suspicious/noConfusingVoidType: tables may declare parameterless endpoints as void or undefined
+export type EndpointMethod<P, R> = [P] extends [void | undefined]
   ? (params?: undefined, options?: CallOptions) => Promise<R>
   : {} extends P
     ? (params?: P, options?: CallOptions) => Promise<R>

@@ -156,9 +156,12 @@ export class Executor {
           continue;
         }
         if (attempt < maxRetries && !opts?.signal?.aborted && isRetryable(err, ep.idempotent)) {
-          const retryAfter = err instanceof HttpError ? (err as HttpError & { retryAfterMs?: number }).retryAfterMs : undefined;
+          const retryAfter =
+            err instanceof HttpError ? (err as HttpError & { retryAfterMs?: number }).retryAfterMs : undefined;
           const delay = backoffDelay(attempt, cfg.retryBaseDelayMs, cfg.retryMaxDelayMs, retryAfter);
-          cfg.logger?.warn?.(`${ep.name}: ${(err as Error).message}; retry ${attempt + 1}/${maxRetries} in ${delay} ms`);
+          cfg.logger?.warn?.(
+            `${ep.name}: ${(err as Error).message}; retry ${attempt + 1}/${maxRetries} in ${delay} ms`,
+          );
           attempt++;
           await sleep(delay, opts?.signal);
           continue;
@@ -216,4 +219,3 @@ export class Executor {
     return obj;
   }
 }
-

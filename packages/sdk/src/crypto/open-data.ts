@@ -30,7 +30,9 @@ export interface DecryptDataOptions {
  * @see https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/signature.html
  * @throws DecryptError naming what was wrong (base64, key/iv length, padding, JSON, watermark)
  */
-export function decryptData<T = Record<string, unknown>>(opts: DecryptDataOptions): T & {
+export function decryptData<T = Record<string, unknown>>(
+  opts: DecryptDataOptions,
+): T & {
   watermark: { appid: string; timestamp: number };
 } {
   const key = decodeBase64Strict(opts.sessionKey, 'sessionKey');
@@ -60,11 +62,13 @@ export function decryptData<T = Record<string, unknown>>(opts: DecryptDataOption
   } catch {
     throw new DecryptError('decrypted data is not JSON (wrong session_key or iv?)');
   }
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new DecryptError('decrypted data is not a JSON object');
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+    throw new DecryptError('decrypted data is not a JSON object');
   if (opts.appId !== undefined) {
     const wm = obj.watermark;
     if (!wm || typeof wm !== 'object') throw new DecryptError('decrypted data has no watermark');
-    if (wm.appid !== opts.appId) throw new DecryptError('watermark.appid does not match this app (data from another app?)');
+    if (wm.appid !== opts.appId)
+      throw new DecryptError('watermark.appid does not match this app (data from another app?)');
   }
   return obj;
 }
@@ -81,7 +85,9 @@ function safeEqualHex(a: string, b: string): boolean {
  */
 export function verifyRawDataSignature(rawData: string, sessionKey: string, signature: string): boolean {
   if (typeof rawData !== 'string' || typeof sessionKey !== 'string' || typeof signature !== 'string') return false;
-  const expected = createHash('sha1').update(rawData + sessionKey, 'utf8').digest('hex');
+  const expected = createHash('sha1')
+    .update(rawData + sessionKey, 'utf8')
+    .digest('hex');
   return safeEqualHex(expected, signature.toLowerCase());
 }
 

@@ -96,7 +96,7 @@ export const auth = defineArea('auth', {
     },
   }),
   /** Classic token: every call issues a new token and retires the previous one (5-minute overlap). */
-  getAccessToken: endpoint<void, AccessTokenResult>({
+  getAccessToken: endpoint<undefined, AccessTokenResult>({
     method: 'GET',
     path: '/cgi-bin/token',
     auth: 'appsecret',
@@ -107,7 +107,7 @@ export const auth = defineArea('auth', {
     fixed: { grant_type: 'client_credential' },
   }),
   /** Stable token: the same token while valid; `force_refresh` issues a new one. */
-  getStableAccessToken: endpoint<GetStableAccessTokenParams | void, AccessTokenResult>({
+  getStableAccessToken: endpoint<GetStableAccessTokenParams, AccessTokenResult>({
     method: 'POST',
     path: '/cgi-bin/stable_token',
     auth: 'appsecret',

@@ -32,11 +32,15 @@ export const phonenumber = defineArea('phonenumber', {
     doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber',
     validate: (p) => {
       if (!p || typeof p.code !== 'string' || !p.code) {
-        throw new ValidationError('`code` is required (non-empty string)', { api: 'phonenumber.getPhoneNumber', field: 'code' });
+        throw new ValidationError('`code` is required (non-empty string)', {
+          api: 'phonenumber.getPhoneNumber',
+          field: 'code',
+        });
       }
     },
     decode: (r: GetPhoneNumberResult) => {
-      if (r.phone_info && r.phone_info.countryCode !== undefined) r.phone_info.countryCode = String(r.phone_info.countryCode);
+      if (r.phone_info && r.phone_info.countryCode !== undefined)
+        r.phone_info.countryCode = String(r.phone_info.countryCode);
       return r;
     },
   }),

@@ -82,7 +82,9 @@ export class TokenManager implements TokenSource {
       if (t && this.isFresh(t)) return t.token;
       if (t && this.isValid(t)) {
         // Refresh ahead in the background; keep serving the still-valid token.
-        this.refresh(undefined, false).catch((e) => this.o.logger?.warn?.(`background token refresh failed: ${e?.message}`));
+        this.refresh(undefined, false).catch((e) =>
+          this.o.logger?.warn?.(`background token refresh failed: ${e?.message}`),
+        );
         return t.token;
       }
     }

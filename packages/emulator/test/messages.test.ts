@@ -144,7 +144,7 @@ describe('subscribe send and pushes', () => {
     assert.equal(popup.ToUserName, emu.defaultApp.originalId);
     assert.equal(popup.FromUserName, OPENID);
     assert.deepEqual(popup.SubscribeMsgPopupEvent.List, [
-      { TemplateId: priTmplId, SubscribeStatusString: 'accept', PopupScene: '0' },
+      { TemplateId: priTmplId, SubscribeStatusString: 'accept', PopupScene: 0 },
     ]);
 
     const sent = await wx('POST', '/cgi-bin/message/subscribe/send', {

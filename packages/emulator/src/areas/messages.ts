@@ -306,7 +306,7 @@ function register(ctx: AreaContext) {
   });
 
   /** A user sends a text message to the app: opens the reply window and pushes the message. */
-  async function userMessage(input: { openid: string; appid?: string; content?: string }) {
+  async function userMessage(input: { openid: string; appid?: string; content?: string; Content?: string }) {
     const app = resolveApp(input?.appid);
     const openid = resolveUser(app, input?.openid);
     const time = ctx.clock.now();
@@ -317,7 +317,8 @@ function register(ctx: AreaContext) {
       FromUserName: openid,
       CreateTime: time,
       MsgType: 'text',
-      Content: typeof input.content === 'string' ? input.content : 'hello',
+      // `Content` too: the push area's push/user-message route spells it that way.
+      Content: String(input.content ?? input.Content ?? 'hello'),
       MsgId,
     };
     const push = await pushQuietly(app.appid, message);
@@ -340,7 +341,7 @@ function register(ctx: AreaContext) {
     ];
     if (choices.length === 0) throw new AdminError('pass template ids in accept and/or reject');
     const now = ctx.clock.now();
-    const list: Record<string, string>[] = [];
+    const list: Record<string, string | number>[] = [];
     for (const [id, status] of choices) {
       const t = privateTemplate(app.appid, id);
       if (!t) throw new AdminError(`template ${id} is not one of the app's templates`);
@@ -353,7 +354,7 @@ function register(ctx: AreaContext) {
       g.status = status;
       g.updatedAt = now;
       g.remaining = status === 'accept' ? (t.type === 2 ? g.remaining + 1 : 0) : 0;
-      list.push({ TemplateId: id, SubscribeStatusString: status, PopupScene: String(input.popupScene ?? 0) });
+      list.push({ TemplateId: id, SubscribeStatusString: status, PopupScene: Number(input.popupScene ?? 0) });
     }
     const push = await pushQuietly(app.appid, {
       ToUserName: app.originalId,

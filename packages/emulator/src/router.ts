@@ -2,6 +2,7 @@
  * `ctx.route()` implemented once for every area: fault injection, path and method checks,
  * access_token check, body parsing, WxError → HTTP 200 JSON, binary results, request log.
  */
+import { redact } from '@miniapp-server/sdk';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { type ParsedBody, loggableBody, parseBody, rawBodyOf } from './body.js';
 import type { EmuApp, RouteDef, VirtualClock, WxResult } from './context.js';
@@ -96,6 +97,10 @@ export class WxRouter {
     const appid = app?.appid ?? query.appid ?? (typeof bodyAppid === 'string' ? bodyAppid : undefined);
     if (appid) entry.appid = appid;
     this.deps.log.add(entry);
+    this.deps.logger.info(
+      { method: req.method, url: redact(req.url), status: entry.status, errcode: entry.errcode },
+      'wechat api request',
+    );
   }
 
   private async run(

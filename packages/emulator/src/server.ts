@@ -3,7 +3,12 @@
  * the admin API under /__emulator/ and one module per area mounted through `AreaContext`.
  */
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import { AdminError, AdminOps, type AppInput, completeApp } from './admin/ops.js';
 import { coreAdminRoutes } from './admin/routes.js';
 import { areas as defaultAreas } from './areas/index.js';
@@ -90,6 +95,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       : { logger: loggerOpt as FastifyServerOptions['logger'] }),
     bodyLimit: MAX_UPLOAD_BYTES + 1024 * 1024,
     forceCloseConnections: true,
+    // Fastify's request log would print URLs with access_token/secret; router.ts logs redacted lines instead.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: false,
   });
   // Keep raw bytes for every content type (real clients send odd ones); body.ts parses them and

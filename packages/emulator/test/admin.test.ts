@@ -1,5 +1,6 @@
 // The admin API over HTTP, the request log, fault injection, reset and export/import.
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_APP, type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
 import { RID, T0, client, start } from './helpers.js';
@@ -29,6 +30,31 @@ describe('start', () => {
       assert.ok(plain.listUsers()[0]?.unionid);
     } finally {
       await plain.close();
+    }
+  });
+
+  it('logs (when asked) without secrets', async () => {
+    let out = '';
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        out += chunk;
+        cb();
+      },
+    });
+    const e2 = await startEmulator({ areas: [], logger: { level: 'info', stream } });
+    try {
+      const token = (await client(e2).classicToken()).json.access_token;
+      await client(e2).get('/wxa/checksession', {
+        access_token: token,
+        openid: 'x',
+        sig_method: 'hmac_sha256',
+        signature: 'x',
+      });
+      assert.match(out, /\/cgi-bin\/token/);
+      assert.ok(!out.includes(e2.defaultApp.secret));
+      assert.ok(!out.includes(token));
+    } finally {
+      await e2.close();
     }
   });
 

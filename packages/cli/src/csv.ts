@@ -43,7 +43,10 @@ export function parseCsv(text: string): string[][] {
  * Rows as records keyed by the (trimmed, lower-cased) header names. `line` is the 1-based
  * record number after the header, for error reports.
  */
-export function csvRecords(text: string): { header: string[]; records: { line: number; values: Record<string, string> }[] } {
+export function csvRecords(text: string): {
+  header: string[];
+  records: { line: number; values: Record<string, string> }[];
+} {
   const [head, ...rest] = parseCsv(text);
   if (!head) return { header: [], records: [] };
   const header = head.map((h) => h.trim().toLowerCase());

@@ -25,7 +25,8 @@ export class RateLimiter {
     readonly perMinute: number,
     private readonly clock: LimiterClock = realClock,
   ) {
-    if (!(Number.isFinite(perMinute) && perMinute > 0)) throw new RangeError('rate must be a positive number per minute');
+    if (!(Number.isFinite(perMinute) && perMinute > 0))
+      throw new RangeError('rate must be a positive number per minute');
     this.intervalMs = 60_000 / perMinute;
   }
 

@@ -10,4 +10,5 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
   decrypt: { summary: 'decrypt open data (encryptedData + iv)', load: async () => (await import('./decrypt.js')).default },
   emulator: { summary: 'run the local WeChat API emulator', load: async () => (await import('./emulator.js')).default },
   ocr: { summary: 'recognise a card, licence or text image (WeChat OCR)', load: async () => (await import('./ocr.js')).default },
+  qrcode: { summary: 'write mini-program codes: one, or a CSV batch', load: async () => (await import('./qrcode.js')).default },
 };

@@ -38,16 +38,18 @@ async function ping(port: number): Promise<boolean> {
 export class RedisServer {
   private proc: ChildProcess | undefined;
   private stderr = '';
+  private extraArgs: string[] = [];
 
   private constructor(readonly port: number) {}
 
   /** Starts redis-server on a free port (retrying if another process grabs the port first). */
-  static async start(): Promise<RedisServer> {
+  static async start(extraArgs: (port: number) => string[] = () => []): Promise<RedisServer> {
     let lastErr: unknown;
     for (let i = 0; i < 5; i++) {
-      const server = new RedisServer(await freePort());
+      const port = await freePort();
+      const server = new RedisServer(port);
       try {
-        await server.start();
+        await server.start(extraArgs(port));
         return server;
       } catch (err) {
         lastErr = err;
@@ -60,13 +62,26 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** (Re)starts the server on its port. */
-  async start(): Promise<void> {
+  /** (Re)starts the server on its port. `extraArgs` are appended to the command line. */
+  async start(extraArgs: string[] = this.extraArgs): Promise<void> {
     if (this.proc) return;
+    this.extraArgs = extraArgs;
     this.stderr = '';
     const proc = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--loglevel',
+        'warning',
+        ...extraArgs,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.proc = proc;

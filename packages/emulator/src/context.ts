@@ -137,6 +137,8 @@ export interface AreaContext {
   providePush(fn: (appid: string, message: Record<string, unknown>) => Promise<unknown>): void;
   /** Hooks other areas may listen to, e.g. 'user.message' when a user messages the app. */
   on(event: string, listener: (payload: any) => void): void;
+  /** Runs (and is awaited) when the emulator closes: terminate workers, timers, sockets. */
+  onClose?(fn: () => Promise<void> | void): void;
   emit(event: string, payload: any): void;
 }
 

@@ -241,7 +241,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     routes: () => router.list(),
     close: async () => {
       await app.close();
-      await Promise.allSettled(closers.map((fn) => fn()));
+      // Area resources (workers, timers) after the server, so no request is still using them.
+      const results = await Promise.allSettled(closers.map(async (fn) => fn()));
+      for (const r of results)
+        if (r.status === 'rejected') app.log.error({ err: r.reason }, 'emulator area onClose failed');
     },
   });
   return handle as EmulatorHandle;

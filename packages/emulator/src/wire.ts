@@ -18,7 +18,10 @@ export function errorBody(err: WxError): Record<string, unknown> {
 
 export function sendJson(reply: FastifyReply, body: unknown, status = 200): FastifyReply {
   // Sent as bytes: Fastify rewrites the content type of string payloads (adds charset, quotes encoding).
-  return reply.code(status).header('content-type', WX_JSON_TYPE).send(Buffer.from(JSON.stringify(body), 'utf8'));
+  return reply
+    .code(status)
+    .header('content-type', WX_JSON_TYPE)
+    .send(Buffer.from(JSON.stringify(body), 'utf8'));
 }
 
 /** Common errors, with WeChat's own errmsg texts. */

@@ -4,6 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { type AreaModule, type EmulatorHandle, WxError } from '@miniapp-server/emulator';
 import { RID, client, start } from './helpers.js';
 
+const closed: string[] = [];
+
 interface Seen {
   pushes: unknown[];
   events: unknown[];
@@ -84,6 +86,9 @@ const probe: AreaModule = {
       method: 'GET',
       path: 'probe/seen/:kind',
       handler: ({ params }) => (params.kind === 'events' ? seen.events : seen.pushes),
+    });
+    ctx.onClose?.(() => {
+      closed.push('probe');
     });
     return {
       installPush: () =>
@@ -237,6 +242,13 @@ describe('AreaContext services', () => {
     assert.equal(emu.probe.count('a'), 2);
     assert.equal((await c.get('/probe/count', { k: 'a' })).json.n, 3);
     assert.ok(emu.areas.probe, 'area handles are also under handle.areas');
+  });
+
+  it('runs onClose hooks when the emulator closes', async () => {
+    const other = await start({ areas: [probe] });
+    const before = closed.length;
+    await other.close();
+    assert.equal(closed.length, before + 1);
   });
 
   it('lists the mounted routes', async () => {

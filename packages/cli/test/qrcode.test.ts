@@ -199,7 +199,12 @@ describe('helpers', () => {
   test('rate limiter: never more than perMinute + 1 starts in any 60 s window, and no slower than asked', async () => {
     let now = 0;
     const starts: number[] = [];
-    const limiter = new RateLimiter(5000, { now: () => now, sleep: async (ms) => void (now += ms) });
+    const limiter = new RateLimiter(5000, {
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
     for (let i = 0; i < 12_000; i++) {
       await limiter.acquire();
       starts.push(now);

@@ -168,7 +168,8 @@ const mod: AreaModule = {
 
     /** Counts `path` against the app's lifetime cap; returns the Num-Used value. */
     function countPath(appid: string, path: string): number {
-      const seen = (s.paths[appid] ??= {});
+      s.paths[appid] ??= {};
+      const seen = s.paths[appid];
       if (!seen[path]) {
         if ((s.used[appid] ?? 0) >= s.limits.qrcodeCap) throw err.cap();
         seen[path] = true;

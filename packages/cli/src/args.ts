@@ -11,7 +11,11 @@ export const CREDENTIAL_FLAGS = {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** parseArgs with strict unknown-flag errors phrased for humans. */
-export function parse<O extends Options>(argv: string[], options: O, allowPositionals = true) {
+export function parse(
+  argv: string[],
+  options: Options,
+  allowPositionals = true,
+): { values: Record<string, any>; positionals: string[] } {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (e) {

@@ -156,7 +156,7 @@ function fromXml(node: unknown): unknown {
     return text + (Array.isArray(cdata) ? cdata.join('') : (cdata ?? ''));
   }
   const out: Record<string, unknown> = {};
-  for (const k of keys) if (k !== TEXT && k !== CDATA) out[k] = fromXml(obj[k]);
+  for (const k of keys) if (k !== TEXT && k !== CDATA && k !== '__proto__') out[k] = fromXml(obj[k]);
   return out;
 }
 
@@ -216,7 +216,8 @@ function normalise(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => normalise(v));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = normalise(v, k);
+    // "__proto__" would replace the object's prototype on assignment: drop it.
+    for (const [k, v] of Object.entries(value)) if (k !== '__proto__') out[k] = normalise(v, k);
     return out;
   }
   if (key !== undefined && (BIG_ID_KEYS.has(key) || STRING_KEYS.has(key)) && typeof value === 'number') {

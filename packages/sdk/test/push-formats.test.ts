@@ -117,7 +117,6 @@ describe('parsePush normalisation', () => {
 describe('properties', () => {
   // Strings as WeChat sends them (any Unicode, XML-legal characters), numbers as safe integers.
   const xmlChar = fc.string({ unit: 'grapheme', maxLength: 20 }).map((s) =>
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
     s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, ''),
   );
   const text = fc.oneof(xmlChar, fc.constantFrom(']]>', 'a]]>b', '<x>', '&amp;', ' padded ', '123', '00123'));

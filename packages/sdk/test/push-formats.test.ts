@@ -116,9 +116,9 @@ describe('parsePush normalisation', () => {
 
 describe('properties', () => {
   // Strings as WeChat sends them (any Unicode, XML-legal characters), numbers as safe integers.
-  const xmlChar = fc.string({ unit: 'grapheme', maxLength: 20 }).map((s) =>
-    s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, ''),
-  );
+  const xmlChar = fc
+    .string({ unit: 'grapheme', maxLength: 20 })
+    .map((s) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, ''));
   const text = fc.oneof(xmlChar, fc.constantFrom(']]>', 'a]]>b', '<x>', '&amp;', ' padded ', '123', '00123'));
   // Prefixed so no generated name collides with a field that has its own rule (List, MsgId, Content...).
   const name = fc.stringMatching(/^[A-Za-z0-9_]{0,10}$/).map((k) => `k${k}`);

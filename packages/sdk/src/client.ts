@@ -10,6 +10,7 @@ import type { Logger } from './core/logger.js';
 import { registerSecret } from './core/redact.js';
 import { RETRY_DEFAULTS } from './core/retry.js';
 import { Transport } from './core/transport.js';
+import { PushReceiver, type PushReceiverOptions } from './push/receiver.js';
 import { type DecryptDataOptions, decryptData } from './crypto/open-data.js';
 import { type Endpoints, endpoints } from './endpoints/index.js';
 import { CustomTokenSource, TokenManager, type TokenMode, type TokenSource } from './token/manager.js';
@@ -53,6 +54,11 @@ export interface MiniAppOptions {
   logger?: Logger;
   /** Clock for token expiry (tests). @default Date */
   clock?: { now(): number };
+  /**
+   * Message push configuration (消息推送): creates `app.push`, a PushReceiver for this appid.
+   * @see https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
+   */
+  push?: Omit<PushReceiverOptions, 'appId'>;
 }
 
 /** Options of `app.request` for endpoints not in the table. */
@@ -88,6 +94,8 @@ export type ApiName = {
 export class MiniApp {
   readonly appId: string;
   readonly tokenMode: TokenMode;
+  /** The push receiver, when the `push` option was given. */
+  readonly push?: PushReceiver;
   private readonly executor: Executor;
   private readonly tokens: TokenSource;
   private readonly transport: Transport;
@@ -142,6 +150,7 @@ export class MiniApp {
                 })
               : this.executor.call(endpoints.auth.getAccessToken, undefined, { maxRetries: 0 }),
         });
+    if (options.push) this.push = new PushReceiver({ ...options.push, appId: options.appId });
     for (const [ns, table] of Object.entries(endpoints)) {
       const methods: Record<string, (p?: unknown, o?: CallOptions) => Promise<unknown>> = {};
       for (const [key, ep] of Object.entries(table as Record<string, Endpoint>)) {

@@ -93,6 +93,13 @@ export interface CallOptions {
   maxRetries?: number;
   /** Abort the call. */
   signal?: AbortSignal;
+  /**
+   * Body encoding of a JSON endpoint. `form` sends `application/x-www-form-urlencoded` with
+   * arrays as repeated keys (`kidList=1&kidList=2`): the newer addTemplate doc asks for it,
+   * the older doc and every SDK send JSON (PROTOCOL §4.7 conflict).
+   * @default 'json'
+   */
+  bodyEncoding?: 'json' | 'form';
 }
 
 /** The method an entry becomes on the client. Endpoints without params take an optional `params`. */

@@ -14,6 +14,20 @@ import type { TokenSource } from '../token/manager.js';
 /** errcodes that mean "this access_token is no good": refresh once, replay once. */
 const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
 const JSON_HEADERS = { 'content-type': 'application/json' };
+const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** Form encoding; arrays become repeated keys. */
+function toForm(params: Record<string, unknown> | undefined): string {
+  let q = '';
+  if (params) {
+    for (const k in params) {
+      const v = params[k];
+      if (Array.isArray(v)) for (const item of v) q = appendQuery(q, k, item);
+      else q = appendQuery(q, k, v);
+    }
+  }
+  return q;
+}
 
 export interface ExecutorConfig {
   transport: Transport;
@@ -95,8 +109,13 @@ export class Executor {
         query = query ? `${query}${wire && Object.keys(wire).length ? '&' : ''}${toQuery(wire)}` : toQuery(wire);
         break;
       case 'json':
-        body = JSON.stringify(wire ?? {});
-        headers = JSON_HEADERS;
+        if (opts?.bodyEncoding === 'form') {
+          body = toForm(wire);
+          headers = FORM_HEADERS;
+        } else {
+          body = JSON.stringify(wire ?? {});
+          headers = JSON_HEADERS;
+        }
         break;
       case 'multipart': {
         const field = ep.fileField ?? 'media';

@@ -1,0 +1,46 @@
+/**
+ * Wire encodings the executor produces, observed on the emulator's side of a real socket.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
+import { MiniApp } from '@miniapp-server/sdk';
+
+let emu: EmulatorHandle;
+let app: MiniApp;
+before(async () => {
+  emu = await startEmulator({ port: 0 });
+  app = new MiniApp({ appId: emu.defaultApp.appid, appSecret: emu.defaultApp.secret, baseUrl: emu.url });
+});
+after(async () => {
+  await app.close();
+  await emu.close();
+});
+
+test('JSON bodies carry CJK as raw UTF-8 and omit undefined fields', async () => {
+  const user = emu.createUser({});
+  await emu.messages.userMessage({ openid: user.openid, content: '在吗' });
+  emu.clearRequests();
+  await app.customerServiceMessage.send({ touser: user.openid, msgtype: 'text', text: { content: '您好' } });
+  const [r] = emu.requests({ path: '/cgi-bin/message/custom/send' });
+  assert.deepEqual(r.body, { touser: user.openid, msgtype: 'text', text: { content: '您好' } });
+});
+
+test("bodyEncoding 'form' sends addTemplate as a form with repeated kidList keys (PROTOCOL §4.7)", async () => {
+  emu.clearRequests();
+  const { priTmplId } = await app.subscribeMessage.addTemplate(
+    { tid: '99', kidList: [1, 2, 3], sceneDesc: '下单通知' },
+    { bodyEncoding: 'form' },
+  );
+  assert.ok(priTmplId);
+  const [r] = emu.requests({ path: '/wxaapi/newtmpl/addtemplate' });
+  assert.equal(r.errcode, 0);
+  // The emulator parsed a form (its log keeps the first value of a repeated key).
+  assert.equal((r.body as Record<string, string>).tid, '99');
+  assert.equal((r.body as Record<string, string>).sceneDesc, '下单通知');
+  const templates = await app.subscribeMessage.getTemplateList();
+  const t = templates.data.find((x: { priTmplId: string }) => x.priTmplId === priTmplId);
+  assert.ok(t, 'template created');
+  // All three keywords arrived: the template's content lists three {{…DATA}} slots.
+  assert.equal((t.content.match(/\{\{/g) ?? []).length, 3, t.content);
+});

@@ -30,7 +30,7 @@ for (const [title, run] of steps) {
 const tokenRequests = emu.tokenRequestCount();
 console.log(bold(`\n${steps.length - failed}/${steps.length} steps ok; token requests made: ${tokenRequests}`));
 await app.close();
-if (ctx.cleanup) await ctx.cleanup();
+if (ctx.state.receiver) await ctx.state.receiver.close();
 await emu.close();
 process.exitCode = failed ? 1 : 0;
 

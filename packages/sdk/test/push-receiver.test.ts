@@ -49,7 +49,7 @@ async function serve(options: Partial<PushReceiverOptions> = {}) {
   const server: Server = createServer(receiver.nodeHandler());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/push`;
-  const post = async (search: string, body: string | Uint8Array, method = 'POST') => {
+  const post = async (search: string, body: string, method = 'POST') => {
     const res = await fetch(`${base}${search}`, { method, body, headers: { 'content-type': 'text/plain' } });
     return { status: res.status, text: await res.text(), type: res.headers.get('content-type') ?? '' };
   };
@@ -191,7 +191,7 @@ describe('PushReceiver over node http', () => {
     const garbageEncrypt = encryptMessage({ encodingAESKey: KEY, appId: APPID, message: 'not xml' });
     const garbageQuery = `?signature=x&timestamp=${ts}&nonce=1&encrypt_type=aes&msg_signature=${msgSignature(TOKEN, ts, '1', garbageEncrypt)}`;
 
-    const cases: Array<[string, string, string | Uint8Array, number, string?]> = [
+    const cases: Array<[string, string, string, number, string?]> = [
       ['forged signature', forged.search, forged.body, 401],
       ['altered nonce', `?${q}`, plain.body, 401],
       ['no signature', `?timestamp=${plain.query.timestamp}&nonce=1`, plain.body, 401],
@@ -247,7 +247,9 @@ describe('PushReceiver behaviour', () => {
   test('compatible mode uses the decrypted copy, not the plaintext fields', async () => {
     const c = await open();
     let got: any;
-    c.receiver.on('text', (m) => void (got = m));
+    c.receiver.on('text', (m) => {
+      got = m;
+    });
     const push = createSignedPush({
       token: TOKEN,
       encodingAESKey: KEY,
@@ -317,7 +319,7 @@ describe('PushReceiver behaviour', () => {
       await c.post(push.search, push.body);
     }
     assert.equal(calls, 1);
-    assert.deepEqual(keys, [`miniapp:push:${APPID}:k:oUser123`, `miniapp:push:${APPID}:k:oUser123`]);
+    assert.deepEqual(keys, [`push:${APPID}:k:oUser123`, `push:${APPID}:k:oUser123`]);
 
     const off = await open({ dedupe: false });
     let offCalls = 0;

@@ -37,7 +37,7 @@ export interface PushDedupeOptions {
    * @default 300
    */
   ttlSeconds?: number;
-  /** The key of a push; return undefined to never dedupe it. @default defaultDedupeKey */
+  /** The key of a push (stored as `push:<appId>:<key>`); return undefined to never dedupe it. @default defaultDedupeKey */
   key?: (message: PushMessage) => string | undefined;
 }
 
@@ -381,7 +381,7 @@ export class PushReceiver {
     if (this.dedupe) {
       const own = this.dedupe.key(message);
       if (own !== undefined) {
-        key = `miniapp:push:${this.appId}:${own}`;
+        key = `push:${this.appId}:${own}`;
         ctx.dedupeKey = key;
         let fresh = true;
         try {

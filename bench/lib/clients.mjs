@@ -99,6 +99,17 @@ const factories = {
     };
   },
 
+  async 'sdk (classic)'(url) {
+    const { MiniApp } = await import(SDK_ESM);
+    const app = new MiniApp({ appId: APPID, appSecret: SECRET, baseUrl: url, tokenMode: 'classic' });
+    return {
+      warm: () => app.accessToken(),
+      get: () => app.auth.getPaidUnionId({ openid: OPENID, transaction_id: TRANSACTION_ID }),
+      post: () => app.subscribeMessage.send(SEND),
+      close: () => app.close(),
+    };
+  },
+
   async 'co-wechat-api'(url) {
     const API = benchRequire('co-wechat-api');
     const api = new API(APPID, SECRET);
@@ -183,7 +194,7 @@ const factories = {
   },
 };
 
-export const CONTENDERS = Object.keys(factories);
+export const CONTENDERS = ['raw', 'sdk', 'co-wechat-api', 'node-easywechat', 'nest-wechat'];
 export const PEERS = ['co-wechat-api', 'node-easywechat', 'nest-wechat'];
 
 export function makeClient(name, url) {

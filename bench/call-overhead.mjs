@@ -1,0 +1,69 @@
+// Benchmark 1: call overhead. Throughput of auth.getPaidUnionId (GET) and subscribeMessage.send
+// (JSON POST) at concurrency 1 and 64 against bench/lib/server.mjs (its own process), token
+// cached, for raw undici.request (the physical limit here), the SDK and each peer. Contenders
+// are interleaved within every round (rotating the order), rounds repeated, medians reported.
+// Prints one JSON object on stdout.
+import { CONTENDERS, makeClient } from './lib/clients.mjs';
+import { load, median, rotate, startFixedServer } from './lib/common.mjs';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const CONFIGS = [
+  { op: 'get', concurrency: 1, total: Math.round(1500 * SCALE), maxMs: 2500 },
+  { op: 'get', concurrency: 64, total: Math.round(6000 * SCALE), maxMs: 3000 },
+  { op: 'post', concurrency: 1, total: Math.round(1500 * SCALE), maxMs: 2500 },
+  { op: 'post', concurrency: 64, total: Math.round(6000 * SCALE), maxMs: 3000 },
+];
+const key = (c) => `${c.op} c=${c.concurrency}`;
+
+const server = await startFixedServer();
+const clients = {};
+const samples = {}; // samples[config][contender] = [ops/s per round]
+const errors = {};
+try {
+  for (const name of CONTENDERS) {
+    clients[name] = await makeClient(name, server.url);
+    await clients[name].warm();
+  }
+  // Warm-up: JIT and connection pools, not recorded.
+  for (const cfg of CONFIGS) {
+    for (const name of CONTENDERS) {
+      await load(clients[name][cfg.op], { concurrency: cfg.concurrency, total: 300, maxMs: 1500 });
+    }
+  }
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const cfg of CONFIGS) {
+      const k = key(cfg);
+      samples[k] ??= {};
+      for (const name of rotate(CONTENDERS, r)) {
+        const res = await load(clients[name][cfg.op], cfg);
+        (samples[k][name] ??= []).push((res.ops / res.ms) * 1000);
+        if (res.errors) {
+          errors[`${k} ${name}`] = (errors[`${k} ${name}`] ?? 0) + res.errors;
+          process.stderr.write(`${k} ${name}: ${res.errors} errors, e.g. ${res.firstError?.message}\n`);
+        }
+      }
+    }
+    process.stderr.write(`call overhead: round ${r + 1}/${ROUNDS} done\n`);
+  }
+} finally {
+  for (const c of Object.values(clients)) await c.close().catch(() => {});
+  await server.close();
+}
+
+// Ratios are taken per round (same-round samples), then the median over rounds.
+const table = {};
+for (const [k, byName] of Object.entries(samples)) {
+  const sdk = byName.sdk;
+  table[k] = {};
+  for (const [name, xs] of Object.entries(byName)) {
+    table[k][name] = {
+      opsPerSec: median(xs),
+      samples: xs,
+      sdkRatio: name === 'sdk' ? 1 : median(xs.map((x, i) => sdk[i] / x)),
+    };
+  }
+}
+process.stdout.write(
+  `${JSON.stringify({ rounds: ROUNDS, configs: CONFIGS, contenders: CONTENDERS, table, errors })}\n`,
+);

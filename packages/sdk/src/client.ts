@@ -221,5 +221,5 @@ export class MiniApp {
   }
 }
 
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the namespaces are assigned in the constructor from the endpoint tables
+// The namespaces are assigned in the constructor from the endpoint tables.
 export interface MiniApp extends Namespaces {}

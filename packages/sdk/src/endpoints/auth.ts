@@ -1,6 +1,7 @@
 import { type Envelope, defineArea, endpoint } from '../core/endpoint.js';
 import { ValidationError } from '../core/errors.js';
 import { sessionSignature } from '../crypto/open-data.js';
+import { requireString } from '../internal/validate.js';
 
 /** auth.code2Session params. */
 export interface Code2SessionParams {
@@ -42,12 +43,6 @@ export interface ResetUserSessionKeyResult extends Envelope {
   openid: string;
   /** The new session_key (keeps the old one's expiry). */
   session_key: string;
-}
-
-function requireString(api: string, params: any, field: string): void {
-  if (params == null || typeof params[field] !== 'string' || params[field].length === 0) {
-    throw new ValidationError(`\`${field}\` is required (non-empty string)`, { api, field });
-  }
 }
 
 const sessionWire = (p: SessionKeyParams) => ({

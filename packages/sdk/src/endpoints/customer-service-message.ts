@@ -1,6 +1,6 @@
 import { type BinaryResult, type Envelope, type FileInput, defineArea, endpoint } from '../core/endpoint.js';
 import { ValidationError } from '../core/errors.js';
-import { isObject, requireObject, requireString } from '../internal/message-validate.js';
+import { isObject, requireObject, requireString } from '../internal/validate.js';
 
 /** Text; `content` may hold `<a href data-miniprogram-appid data-miniprogram-path>` links to this mini program. */
 export interface CustomerServiceTextMessage {

@@ -3,7 +3,7 @@
  * (`https://wxaurl.cn/…`) and Short Link. PROTOCOL.md §5.3–5.5.
  */
 import { type Envelope, defineArea, endpoint } from '../core/endpoint.js';
-import { ValidationError } from '../core/errors.js';
+import { ENV_VERSIONS, checkParams, fail } from '../internal/validate.js';
 import type { EnvVersion } from './wxacode.js';
 
 /** Expiry shared by schemes and URL links: at `expire_time`, or `expire_interval` days after creation. */
@@ -102,16 +102,7 @@ export interface GenerateShortLinkResult extends Envelope {
 }
 
 const QUERY_RE = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]*$/;
-const ENV_VERSIONS: readonly string[] = ['release', 'trial', 'develop'];
 const MAX_DAYS = 30;
-
-function fail(api: string, field: string, message: string): never {
-  throw new ValidationError(message, { api, field });
-}
-
-function checkObject(api: string, p: unknown): asserts p is Record<string, any> {
-  if (p == null || typeof p !== 'object') fail(api, 'params', 'params must be an object');
-}
 
 function checkOptionalString(api: string, field: string, v: unknown): void {
   if (v !== undefined && typeof v !== 'string') fail(api, field, `\`${field}\` must be a string`);
@@ -180,9 +171,9 @@ export const urlscheme = defineArea('urlscheme', {
     validate: (p) => {
       const api = 'urlscheme.generate';
       if (p === undefined) return;
-      checkObject(api, p);
+      checkParams(api, p);
       if (p.jump_wxa !== undefined) {
-        checkObject(api, p.jump_wxa);
+        checkParams(api, p.jump_wxa);
         checkJump(api, p.jump_wxa, 'jump_wxa.');
       }
       checkExpiry(api, p);
@@ -207,11 +198,11 @@ export const urllink = defineArea('urllink', {
     validate: (p) => {
       const api = 'urllink.generate';
       if (p === undefined) return;
-      checkObject(api, p);
+      checkParams(api, p);
       checkJump(api, p, '');
       checkExpiry(api, p);
       if (p.cloud_base !== undefined) {
-        checkObject(api, p.cloud_base);
+        checkParams(api, p.cloud_base);
         if (typeof p.cloud_base.env !== 'string' || !p.cloud_base.env) {
           fail(api, 'cloud_base.env', '`cloud_base.env` is required (non-empty string)');
         }
@@ -236,7 +227,7 @@ export const urllink = defineArea('urllink', {
     doc: 'https://developers.weixin.qq.com/minigame/dev/api-backend/open-api/url-link/urllink.query.html',
     validate: (p) => {
       const api = 'urllink.query';
-      checkObject(api, p);
+      checkParams(api, p);
       if (p.query_type !== undefined && p.query_type !== 0 && p.query_type !== 1) {
         fail(api, 'query_type', '`query_type` must be 0 (link info) or 1 (visit quota)');
       }
@@ -264,7 +255,7 @@ export const shortlink = defineArea('shortlink', {
     doc: 'https://developers.weixin.qq.com/minigame/dev/api-backend/open-api/short-link/shortlink.generate.html',
     validate: (p) => {
       const api = 'shortlink.generate';
-      checkObject(api, p);
+      checkParams(api, p);
       if (typeof p.page_url !== 'string' || !p.page_url)
         fail(api, 'page_url', '`page_url` is required (non-empty string)');
       if (p.page_url.length > 1024) fail(api, 'page_url', '`page_url` must be at most 1024 characters');

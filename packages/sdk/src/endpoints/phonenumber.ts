@@ -1,5 +1,5 @@
 import { type Envelope, defineArea, endpoint } from '../core/endpoint.js';
-import { ValidationError } from '../core/errors.js';
+import { requireString } from '../internal/validate.js';
 
 export interface GetPhoneNumberParams {
   /** The code from `<button open-type="getPhoneNumber">` (single use, 5 minutes). */
@@ -30,14 +30,7 @@ export const phonenumber = defineArea('phonenumber', {
     response: 'json',
     idempotent: false, // the code is single-use
     doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber',
-    validate: (p) => {
-      if (!p || typeof p.code !== 'string' || !p.code) {
-        throw new ValidationError('`code` is required (non-empty string)', {
-          api: 'phonenumber.getPhoneNumber',
-          field: 'code',
-        });
-      }
-    },
+    validate: (p) => requireString('phonenumber.getPhoneNumber', p, 'code'),
     decode: (r: GetPhoneNumberResult) => {
       if (r.phone_info && r.phone_info.countryCode !== undefined)
         r.phone_info.countryCode = String(r.phone_info.countryCode);

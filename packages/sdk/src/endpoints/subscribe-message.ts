@@ -1,6 +1,6 @@
 import { type Envelope, defineArea, endpoint } from '../core/endpoint.js';
 import { ValidationError } from '../core/errors.js';
-import { isObject, optionalEnum, requireString, requireTemplateData } from '../internal/message-validate.js';
+import { isObject, optionalEnum, requireString, requireTemplateData } from '../internal/validate.js';
 
 /** Which version of the mini program a subscribe message opens. */
 export type MiniProgramState = 'developer' | 'trial' | 'formal';

@@ -1,12 +1,6 @@
 import { type Envelope, defineArea, endpoint } from '../core/endpoint.js';
 import { ValidationError } from '../core/errors.js';
-import {
-  isObject,
-  optionalString,
-  requireObject,
-  requireString,
-  requireTemplateData,
-} from '../internal/message-validate.js';
+import { isObject, optionalString, requireObject, requireString, requireTemplateData } from '../internal/validate.js';
 
 /** One template keyword: `{ value, color? }`. */
 export interface TemplateDataItem {

@@ -4,7 +4,7 @@
  * Content-Type, so an error is never returned as image bytes).
  */
 import { type BinaryResult, defineArea, endpoint } from '../core/endpoint.js';
-import { ValidationError } from '../core/errors.js';
+import { ENV_VERSIONS, checkParams, fail } from '../internal/validate.js';
 
 /** Line colour. WeChat's doc example shows strings; numbers are sent, both are accepted. */
 export interface LineColor {
@@ -67,15 +67,6 @@ export interface WxacodeResult extends BinaryResult {
 }
 
 const SCENE_RE = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}$/;
-const ENV_VERSIONS: readonly string[] = ['release', 'trial', 'develop'];
-
-function fail(api: string, field: string, message: string): never {
-  throw new ValidationError(message, { api, field });
-}
-
-function checkObject(api: string, p: unknown): asserts p is Record<string, unknown> {
-  if (p == null || typeof p !== 'object') fail(api, 'params', 'params must be an object');
-}
 
 function checkWidth(api: string, width: unknown): void {
   if (width === undefined) return;
@@ -136,7 +127,7 @@ function checkRoundOptions(api: string, p: Record<string, unknown>): void {
 /** Validates getUnlimited params: scene charset/length, page shape, options. */
 export function validateGetUnlimited(p: GetUnlimitedParams): void {
   const api = 'wxacode.getUnlimited';
-  checkObject(api, p);
+  checkParams(api, p);
   if (typeof p.scene !== 'string' || !SCENE_RE.test(p.scene)) {
     fail(api, 'scene', "`scene` must be 1–32 characters of 0-9 A-Z a-z !#$&'()*+,/:;=?@-._~ (no %)");
   }
@@ -172,7 +163,7 @@ export const wxacode = defineArea('wxacode', {
     doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode',
     validate: (p) => {
       const api = 'wxacode.createQRCode';
-      checkObject(api, p);
+      checkParams(api, p);
       checkPath(api, p as unknown as Record<string, unknown>, 128);
       checkWidth(api, p.width);
     },
@@ -193,7 +184,7 @@ export const wxacode = defineArea('wxacode', {
     doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode',
     validate: (p) => {
       const api = 'wxacode.get';
-      checkObject(api, p);
+      checkParams(api, p);
       // [conflict] old doc: ≤128 bytes, new doc: ≤1024 chars. Lenient reading: accept up to
       // 1024 chars here and let WeChat answer 40159 if it really applies the old limit.
       checkPath(api, p as unknown as Record<string, unknown>, 1024);

@@ -1,9 +1,22 @@
 import { ValidationError } from '../core/errors.js';
 
 /**
- * Shared param checks of the messaging tables (customer service, uniform, subscribe).
- * Every check throws ValidationError naming the API and the field, before anything is sent.
+ * Shared param checks of the endpoint tables. Every check throws ValidationError naming the API
+ * and the field, before anything is sent.
  */
+
+/** `env_version` values of codes and links. */
+export const ENV_VERSIONS: readonly string[] = ['release', 'trial', 'develop'];
+
+/** Throws the ValidationError for `field`. */
+export function fail(api: string, field: string, message: string): never {
+  throw new ValidationError(message, { api, field });
+}
+
+/** The params themselves must be an object. */
+export function checkParams(api: string, p: unknown): asserts p is Record<string, any> {
+  if (p == null || typeof p !== 'object') fail(api, 'params', 'params must be an object');
+}
 
 /** A plain (non-array) object. */
 export function isObject(v: unknown): v is Record<string, any> {

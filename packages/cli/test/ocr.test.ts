@@ -6,34 +6,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, beforeEach, test } from 'node:test';
-import { main } from '@miniapp-server/cli';
 import { type EmulatorHandle, renderTextPng, startEmulator } from '@miniapp-server/emulator';
 import { formatOcrResult } from '../src/commands/ocr.js';
+import { runCli } from './helpers.js';
 
 let emu: EmulatorHandle;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env });
-  for (const text of [stdout.text, stderr.text]) {
-    assert.ok(!text.includes(emu.defaultApp.secret), 'the secret is never printed');
-    assert.ok(!/access_token=[^*&\s]/.test(text), 'no access_token is printed');
-  }
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]) => runCli(argv, env, emu.defaultApp.secret);
 
 before(async () => {
   emu = await startEmulator({ port: 0 });

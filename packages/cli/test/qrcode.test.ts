@@ -7,40 +7,21 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { main } from '@miniapp-server/cli';
 import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
 import { sceneFilename } from '../src/commands/qrcode.js';
 import { csvLine, csvRecords, parseCsv } from '../src/csv.js';
 import { Progress, formatDuration } from '../src/progress.js';
 import { RateLimiter } from '../src/rate-limiter.js';
 import { decodeQr } from '../../sdk/test/helpers/wxacode-qr.js';
+import { Capture, runCli } from './helpers.js';
 
 const PAGES = ['pages/index/index', 'pages/item/item'];
 let emu: EmulatorHandle;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env });
-  const secret = emu.defaultApp.secret;
-  for (const text of [stdout.text, stderr.text]) {
-    assert.ok(!text.includes(secret), 'the secret is never printed');
-    assert.ok(!/access_token=[^*&\s]/.test(text), 'no access_token is printed');
-  }
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]) => runCli(argv, env, emu.defaultApp.secret);
 
 /** 200 rows: most take the --page default, every 10th overrides page, filename and width. */
 function writeCsv(file: string, rows = 200): void {

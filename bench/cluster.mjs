@@ -107,7 +107,8 @@ if (process.argv[2] === 'worker') {
         const cold = await round();
         emu.invalidateTokens(appid);
         const after = await round();
-        (results[store] ??= []).push({ cold, after40001: after });
+        results[store] ??= [];
+        results[store].push({ cold, after40001: after });
         process.stderr.write(
           `cluster (${store} store): cold ${cold.tokenRequests} token request(s), ${cold.ok}/${cold.calls} ok; ` +
             `after revoke ${after.tokenRequests}, ${after.ok}/${after.calls} ok\n`,

@@ -92,7 +92,8 @@ for (const [name, t] of Object.entries(TARGETS)) {
     // What `npm publish` ships: package.json + "files" (dist, src). dist from the snapshot.
     const sdkPkg = join(ROOT, 'packages/sdk');
     const snap = dirname(dirname(dirname(new URL(SDK_ESM).pathname)));
-    const own = lstatSync(join(sdkPkg, 'package.json')).size + dirSize(join(snap, 'dist')) + dirSize(join(sdkPkg, 'src'));
+    const own =
+      lstatSync(join(sdkPkg, 'package.json')).size + dirSize(join(snap, 'dist')) + dirSize(join(sdkPkg, 'src'));
     weights[name] = weight(sdkPkg, [], own);
   } else {
     weights[name] = weight(findPackage(BENCH_DIR, name), t.needs ?? []);

@@ -100,7 +100,7 @@ if (process.argv[2] === 'server') {
               firstBad ??= `${mode}: ${statusCode} ${text.slice(0, 80)}`;
             }
           },
-          { concurrency: CONCURRENCY, total: n, maxMs: 4000 },
+          { concurrency: CONCURRENCY, total: n, maxMs: 2500 },
         );
         if (r >= 0) samples[mode].push((res.ops / res.ms) * 1000);
       }

@@ -8,7 +8,7 @@ import { startFixedServer } from './lib/common.mjs';
 
 const CALLS = Number(process.env.BENCH_STORM_CALLS ?? 1000);
 const CONTENDERS = ['sdk', 'sdk (classic)', 'co-wechat-api', 'node-easywechat', 'nest-wechat'];
-const PHASE_MS = 60_000;
+const PHASE_MS = 15_000;
 
 async function storm(client) {
   const t0 = performance.now();

@@ -19,7 +19,7 @@ export const SEND = {
 const WECHAT = 'https://api.weixin.qq.com';
 
 function check(obj, who) {
-  if (obj && obj.errcode) {
+  if (obj?.errcode) {
     const e = new Error(`${who}: errcode ${obj.errcode}`);
     e.errcode = obj.errcode;
     throw e;
@@ -129,7 +129,8 @@ const factories = {
         );
         return check(r, 'co-wechat-api');
       },
-      post: async () => check(await api.sendSubscribeMessage(SEND.touser, SEND.template_id, SEND.page, SEND.data), 'co'),
+      post: async () =>
+        check(await api.sendSubscribeMessage(SEND.touser, SEND.template_id, SEND.page, SEND.data), 'co'),
       close: async () => {},
     };
   },
@@ -147,7 +148,9 @@ const factories = {
     return {
       warm: () => app.getAccessToken().getToken(),
       async get() {
-        const r = await client.get('/wxa/getpaidunionid', { params: { openid: OPENID, transaction_id: TRANSACTION_ID } });
+        const r = await client.get('/wxa/getpaidunionid', {
+          params: { openid: OPENID, transaction_id: TRANSACTION_ID },
+        });
         return check(r.toObject(), 'node-easywechat');
       },
       async post() {
@@ -168,7 +171,8 @@ const factories = {
       axios.__benchIntercepted = new Map();
       axios.interceptors.request.use((cfg) => {
         const target = axios.__benchTarget;
-        if (target && typeof cfg.url === 'string' && cfg.url.startsWith(WECHAT)) cfg.url = target + cfg.url.slice(WECHAT.length);
+        if (target && typeof cfg.url === 'string' && cfg.url.startsWith(WECHAT))
+          cfg.url = target + cfg.url.slice(WECHAT.length);
         return cfg;
       });
     }

@@ -80,12 +80,15 @@ export async function startFixedServer() {
 }
 
 /** Runs a node script, returns its stdout (throws on non-zero exit or after timeoutMs). */
-export async function runNode(args, { timeoutMs = 60_000, cwd = BENCH_DIR, env } = {}) {
+export async function runNode(args, { timeoutMs = 60_000, cwd = BENCH_DIR, env, tee = false } = {}) {
   const child = spawn(process.execPath, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
+  child.stderr.on('data', (d) => {
+    err += d;
+    if (tee) process.stderr.write(d);
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const [code] = await once(child, 'exit');
   clearTimeout(timer);

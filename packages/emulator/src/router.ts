@@ -77,8 +77,12 @@ export class WxRouter {
         path,
         method,
         query,
-        (a) => (app = a),
-        (p) => (parsed = p),
+        (a) => {
+          app = a;
+        },
+        (p) => {
+          parsed = p;
+        },
       );
     } catch (err) {
       outcome = this.fail(reply, err);

@@ -8,7 +8,7 @@ import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync } from '
 import { dirname, join } from 'node:path';
 import { BENCH_DIR, ROOT, SDK_ESM, median, rotate, runNode } from './lib/common.mjs';
 
-const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 11);
+const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 15);
 const TARGETS = {
   sdk: { load: [SDK_ESM], dir: join(ROOT, 'packages/sdk') },
   'co-wechat-api': { load: ['co-wechat-api'] },

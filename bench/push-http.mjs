@@ -45,7 +45,7 @@ if (process.argv[2] === 'server') {
   process.send({ ports });
   process.on('disconnect', () => process.exit(0));
 } else {
-  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
   const OPS = Math.round(3000 * Number(process.env.BENCH_SCALE ?? 1));
   const CONCURRENCY = 32;
   const { createSignedPush } = await import(SDK_ESM);

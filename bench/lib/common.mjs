@@ -84,7 +84,9 @@ export async function runNode(args, { timeoutMs = 60_000, cwd = BENCH_DIR, env, 
   const child = spawn(process.execPath, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   child.stderr.on('data', (d) => {
     err += d;
     if (tee) process.stderr.write(d);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs every benchmark (each in its own process, bounded in time) and writes bench/RESULTS.md and
 // bench/results.json. From the root: `npm run bench` (builds first). `node bench/run.mjs call push`
-// runs only the named benchmarks. Environment: BENCH_ROUNDS (default 9 for calls, 7 for push), BENCH_SCALE (ops per
-// sample, default 1), BENCH_COLD_ROUNDS (default 15).
+// runs only the named benchmarks (written to RESULTS.partial.md). Environment: BENCH_ROUNDS
+// (default 9 for calls, 7 for push), BENCH_SCALE (ops per sample, default 1), BENCH_COLD_ROUNDS
+// (default 15), BENCH_BUDGET_S (default 480: later steps are skipped past it).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -81,9 +82,13 @@ const meta = {
   ),
 };
 
-writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify({ meta, results, failures }, null, 2)}\n`);
-writeFileSync(join(BENCH_DIR, 'RESULTS.md'), render(meta, results, failures));
-process.stderr.write(`\nwrote bench/RESULTS.md and bench/results.json in ${meta.durationSeconds} s\n`);
+// A partial run (named benchmarks only) never overwrites the full results.
+const suffix = only.length ? '.partial' : '';
+writeFileSync(join(BENCH_DIR, `results${suffix}.json`), `${JSON.stringify({ meta, results, failures }, null, 2)}\n`);
+writeFileSync(join(BENCH_DIR, `RESULTS${suffix}.md`), render(meta, results, failures));
+process.stderr.write(
+  `\nwrote bench/RESULTS${suffix}.md and bench/results${suffix}.json in ${meta.durationSeconds} s\n`,
+);
 if (Object.keys(failures).length) process.exitCode = 1;
 
 // ---------------------------------------------------------------- rendering

@@ -67,7 +67,6 @@ const factories = {
     };
     const getPath = () =>
       `/wxa/getpaidunionid?access_token=${encodeURIComponent(token)}&openid=${OPENID}&transaction_id=${TRANSACTION_ID}`;
-    const body = JSON.stringify(SEND);
     const headers = { 'content-type': 'application/json' };
     return {
       warm: fetchToken,
@@ -80,7 +79,7 @@ const factories = {
           method: 'POST',
           path: `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`,
           headers,
-          body,
+          body: JSON.stringify(SEND), // per call, as any real caller serialises its params
         });
         return check(await r.body.json(), 'raw');
       },

@@ -189,7 +189,7 @@ function render(meta, r, failures) {
       `${r.storm.calls} concurrent \`getPaidUnionId\` calls on a cold cache; then the server answers 40001 for every token`,
       `issued so far and ${r.storm.calls} concurrent calls run again with that token cached. "token requests" counts`,
       '`/cgi-bin/token` + `/cgi-bin/stable_token` requests seen by the server. co-wechat-api only has classic tokens',
-      '(`/cgi-bin/token`); node-easywechat is set to stable tokens; nest-wechat\'s `getToken` uses stable tokens; the',
+      "(`/cgi-bin/token`); node-easywechat is set to stable tokens; nest-wechat's `getToken` uses stable tokens; the",
       'SDK defaults to stable (its classic mode is the second row).',
       '',
     );

@@ -45,6 +45,8 @@ export interface ExecutorConfig {
 interface Compiled {
   ep: Endpoint;
   bigInt?: RegExp;
+  /** A substring that must be present for `bigInt` to match (skips the regex on most bodies). */
+  bigIntProbe?: string;
 }
 
 function appendQuery(q: string, key: string, value: unknown): string {
@@ -75,14 +77,24 @@ export class Executor {
       c = { ep };
       if (ep.bigIntKeys?.length) {
         c.bigInt = new RegExp(`("(?:${ep.bigIntKeys.join('|')})"\\s*:\\s*)(-?\\d+)`, 'g');
+        if (ep.bigIntKeys.length === 1) c.bigIntProbe = `"${ep.bigIntKeys[0]}"`;
       }
       this.compiled.set(ep, c);
     }
     return c;
   }
 
-  /** Calls one endpoint. */
-  async call(ep: Endpoint, params: any, opts?: CallOptions): Promise<any> {
+  /** Calls one endpoint. Never throws synchronously: every failure is a rejected promise. */
+  call(ep: Endpoint, params: any, opts?: CallOptions): Promise<any> {
+    try {
+      return this.prepare(ep, params, opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Validates and encodes (synchronously, except for file reads), then sends. */
+  private prepare(ep: Endpoint, params: any, opts?: CallOptions): Promise<any> {
     const c = this.compile(ep);
     if (ep.validate) ep.validate(params);
     else if (params != null && typeof params !== 'object') {
@@ -122,24 +134,27 @@ export class Executor {
         const q = toQuery(wire, field);
         query = query && q ? `${query}&${q}` : query || q;
         const file = wire?.[field];
-        if (file !== undefined && file !== null) {
-          const part = await readFileInput(file as any, ep.name, field);
-          if (ep.maxFileBytes !== undefined && part.data.length > ep.maxFileBytes) {
-            throw new ValidationError(
-              `\`${field}\` is ${part.data.length} bytes; the limit is ${ep.maxFileBytes} bytes`,
-              { api: ep.name, field },
-            );
-          }
-          const mp = encodeMultipart(field, part);
-          body = mp.body;
-          headers = { 'content-type': mp.contentType };
-        }
+        if (file !== undefined && file !== null) return this.sendFile(c, query, field, file, opts);
         break;
       }
       case 'none':
         break;
     }
     return this.send(c, query, body, headers, opts);
+  }
+
+  /** Reads a file input, checks its size, and sends it as the multipart body. */
+  private async sendFile(c: Compiled, query: string, field: string, file: unknown, opts?: CallOptions) {
+    const { ep } = c;
+    const part = await readFileInput(file as any, ep.name, field);
+    if (ep.maxFileBytes !== undefined && part.data.length > ep.maxFileBytes) {
+      throw new ValidationError(`\`${field}\` is ${part.data.length} bytes; the limit is ${ep.maxFileBytes} bytes`, {
+        api: ep.name,
+        field,
+      });
+    }
+    const mp = encodeMultipart(field, part);
+    return this.send(c, query, mp.body, { 'content-type': mp.contentType }, opts);
   }
 
   /** Sends with token handling, decoding and retries. */
@@ -161,10 +176,19 @@ export class Executor {
     let replayed = false;
     for (let attempt = 0; ; ) {
       if (needsToken && token === undefined) token = cfg.tokens.peek() ?? (await cfg.tokens.get());
-      const q = needsToken ? `access_token=${encodeURIComponent(token!)}${query ? '&' : ''}${query}` : query;
+      const q = needsToken ? `access_token=${this.encodeToken(token!)}${query ? '&' : ''}${query}` : query;
       const path = q ? `${basePath}${sep}${q}` : basePath;
       try {
-        const res = await cfg.transport.send(ep.method, path, headers, body, timeoutMs, ep.name, opts?.signal);
+        const res = await cfg.transport.send(
+          ep.method,
+          path,
+          headers,
+          body,
+          timeoutMs,
+          ep.name,
+          opts?.signal,
+          ep.response === 'binary',
+        );
         return this.decode(c, res);
       } catch (err) {
         if (needsToken && !replayed && err instanceof ApiError && TOKEN_ERRORS.has(err.errcode)) {
@@ -190,10 +214,21 @@ export class Executor {
     }
   }
 
+  private lastToken = '';
+  private lastEncoded = '';
+  /** Tokens change every ~2 hours: encode each once. */
+  private encodeToken(token: string): string {
+    if (token !== this.lastToken) {
+      this.lastEncoded = encodeURIComponent(token);
+      this.lastToken = token;
+    }
+    return this.lastEncoded;
+  }
+
   private decode(c: Compiled, res: RawResponse): any {
     const { ep } = c;
     if (res.status < 200 || res.status >= 300) {
-      const err = new HttpError(res.status, ep.name, res.body.toString('utf8', 0, Math.min(res.body.length, 200)));
+      const err = new HttpError(res.status, ep.name, res.body.toString().slice(0, 200));
       const ra = res.headers['retry-after'];
       const sec = Number(Array.isArray(ra) ? ra[0] : ra);
       if (Number.isFinite(sec) && sec >= 0) (err as HttpError & { retryAfterMs?: number }).retryAfterMs = sec * 1000;
@@ -204,7 +239,7 @@ export class Executor {
       // for errors); with an unknown type, a body starting with '{' is a JSON error.
       const type = mediaType(res.headers);
       const jsonType = type === 'application/json' || type === 'text/json' || type.endsWith('+json');
-      const isJson = jsonType || (!type.startsWith('image/') && res.body[0] === 0x7b);
+      const isJson = jsonType || (!type.startsWith('image/') && (res.body as Buffer)[0] === 0x7b);
       if (!isJson) {
         const result = { data: res.body, contentType: type || 'application/octet-stream' };
         return ep.decode ? ep.decode(result, res.headers) : result;
@@ -214,9 +249,9 @@ export class Executor {
     return ep.decode ? ep.decode(obj, res.headers) : obj;
   }
 
-  private parseJson(c: Compiled, buf: Buffer): Record<string, any> {
-    let text = buf.toString('utf8');
-    if (c.bigInt) text = text.replace(c.bigInt, '$1"$2"');
+  private parseJson(c: Compiled, body: Buffer | string): Record<string, any> {
+    let text = typeof body === 'string' ? body : body.toString('utf8');
+    if (c.bigInt && (!c.bigIntProbe || text.includes(c.bigIntProbe))) text = text.replace(c.bigInt, '$1"$2"');
     let obj: any;
     try {
       obj = JSON.parse(text);

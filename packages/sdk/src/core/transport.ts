@@ -18,7 +18,8 @@ export interface TransportOptions {
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
+  /** The body: text for JSON endpoints (decoded once), bytes for binary ones. */
+  body: Buffer | string;
 }
 
 // Failures that happen before a byte of the request can have reached the server.
@@ -60,7 +61,8 @@ export class Transport {
     body: string | Buffer | undefined,
     timeoutMs: number,
     api: string,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    binary: boolean,
   ): Promise<RawResponse> {
     // undici's own header/body timers are coarse (~1 s resolution, and sub-second values are not
     // honoured: nodejs/undici#4055), so a sub-second budget gets a precise timer of our own.
@@ -86,8 +88,8 @@ export class Transport {
         bodyTimeout: Math.max(timeoutMs, 1000),
         signal: sig,
       });
-      const buf = Buffer.from(await res.body.arrayBuffer());
-      return { status: res.statusCode, headers: res.headers, body: buf };
+      const data = binary ? Buffer.from(await res.body.arrayBuffer()) : await res.body.text();
+      return { status: res.statusCode, headers: res.headers, body: data };
     } catch (err) {
       if (timedOut) throw new TimeoutError(api, timeoutMs);
       if (signal?.aborted) throw err;

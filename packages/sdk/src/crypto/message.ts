@@ -46,11 +46,18 @@ export function safeEqual(a: string, b: string): boolean {
  * Decodes the 43-character EncodingAESKey to the 32-byte AES key (`base64(key + "=")`).
  * The message never includes the key itself.
  */
+// A receiver decrypts every push with the same key: remember the last one decoded.
+let lastKeyText = '';
+let lastKey: Buffer | undefined;
+
 function aesKey(encodingAESKey: unknown, onError: (msg: string) => Error): Buffer {
+  if (encodingAESKey === lastKeyText && lastKey) return lastKey;
   if (typeof encodingAESKey !== 'string' || !KEY_RE.test(encodingAESKey)) {
     throw onError('encodingAESKey must be 43 characters of base64 (as shown in the mini-program admin console)');
   }
-  return Buffer.from(`${encodingAESKey}=`, 'base64');
+  lastKey = Buffer.from(`${encodingAESKey}=`, 'base64');
+  lastKeyText = encodingAESKey;
+  return lastKey;
 }
 
 /** Throws ValidationError unless `key` is a usable EncodingAESKey (for checking configuration early). */

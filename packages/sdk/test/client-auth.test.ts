@@ -16,6 +16,7 @@ import {
   ValidationError,
   sessionSignature,
 } from '@miniapp-server/sdk';
+import { rejectsWith } from './helpers/errors.js';
 import { assertNoSecrets } from './helpers/secrets.js';
 
 let emu: EmulatorHandle;
@@ -34,15 +35,11 @@ function client(extra: Partial<MiniAppOptions> = {}): MiniApp {
   return app;
 }
 
+/** rejectsWith, keeping every error for the no-secrets check at the end. */
 async function rejects<T extends Error>(p: Promise<unknown>, cls: new (...a: any[]) => T): Promise<T> {
-  try {
-    await p;
-  } catch (e) {
-    errors.push(e);
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${(e as Error)?.name}: ${(e as Error)?.message}`);
-    return e as T;
-  }
-  assert.fail(`expected ${cls.name}`);
+  const e = await rejectsWith(p, cls);
+  errors.push(e);
+  return e;
 }
 
 before(async () => {

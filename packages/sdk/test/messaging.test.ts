@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
 import { ApiError, MiniApp, ValidationError } from '@miniapp-server/sdk';
 import { PNG } from 'pngjs';
+import { apiError } from './helpers/errors.js';
 
 let emu: EmulatorHandle;
 let app: MiniApp;
@@ -23,16 +24,6 @@ function makePng(): Buffer {
   const img = new PNG({ width: 8, height: 6 });
   for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 37) % 256;
   return PNG.sync.write(img);
-}
-
-async function apiError(p: Promise<unknown>, errcode: number): Promise<ApiError> {
-  const err = await p.then(
-    () => assert.fail(`expected errcode ${errcode}, got success`),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof ApiError, `expected ApiError, got ${String(err)}`);
-  assert.equal(err.errcode, errcode, err.message);
-  return err;
 }
 
 before(async () => {

@@ -18,6 +18,7 @@ import {
   type OcrTypedImageParams,
   ValidationError,
 } from '@miniapp-server/sdk';
+import { apiError } from './helpers/errors.js';
 
 const PATHS = {
   bankcard: '/cv/ocr/bankcard',
@@ -39,15 +40,6 @@ let dir: string;
 const lastRequest = () => emu.requests({ path: '/cv/ocr/*', limit: 1 })[0];
 const ocrRequestCount = () => emu.requests({ path: '/cv/ocr/*' }).length;
 const ocr = (kind: Kind, params: unknown) => (app.ocr[kind] as (p: unknown) => Promise<any>)(params);
-
-async function apiError(p: Promise<unknown>): Promise<ApiError> {
-  const e = await p.then(
-    () => assert.fail('expected an ApiError'),
-    (err: unknown) => err,
-  );
-  assert.ok(e instanceof ApiError, `expected ApiError, got ${(e as Error)?.name}: ${(e as Error)?.message}`);
-  return e;
-}
 
 before(async () => {
   emu = await startEmulator({ port: 0 });

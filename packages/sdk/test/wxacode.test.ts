@@ -10,6 +10,7 @@ import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
 import { ApiError, MiniApp, ValidationError } from '@miniapp-server/sdk';
 import type { PNG } from 'pngjs';
 import { decodeQr as decode } from './helpers/wxacode-qr.js';
+import { apiError } from './helpers/errors.js';
 
 const PAGES = ['pages/index/index', 'pages/item/item'];
 let emu: EmulatorHandle;
@@ -28,15 +29,6 @@ function lineColours(png: PNG): Set<string> {
     if (a === 255 && !(r === 255 && g === 255 && b === 255)) out.add(`${r},${g},${b}`);
   }
   return out;
-}
-
-async function apiError(p: Promise<unknown>): Promise<ApiError> {
-  const e = await p.then(
-    () => assert.fail('expected an ApiError'),
-    (err: unknown) => err,
-  );
-  assert.ok(e instanceof ApiError, `expected ApiError, got ${(e as Error)?.name}: ${(e as Error)?.message}`);
-  return e;
 }
 
 before(async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
-import { ApiError, MiniApp, ValidationError } from '@miniapp-server/sdk';
+import { MiniApp, ValidationError } from '@miniapp-server/sdk';
 import { PNG } from 'pngjs';
 import { apiError } from './helpers/errors.js';
 

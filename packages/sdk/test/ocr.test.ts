@@ -11,7 +11,6 @@ import { Readable } from 'node:stream';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { type EmulatorHandle, renderTextPng, startEmulator } from '@miniapp-server/emulator';
 import {
-  ApiError,
   type IdcardResult,
   MiniApp,
   OCR_MAX_IMAGE_BYTES,

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
-import { ApiError, MiniApp, ValidationError } from '@miniapp-server/sdk';
+import { MiniApp, ValidationError } from '@miniapp-server/sdk';
 import type { PNG } from 'pngjs';
 import { decodeQr as decode } from './helpers/wxacode-qr.js';
 import { apiError } from './helpers/errors.js';

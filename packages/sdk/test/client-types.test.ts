@@ -1,0 +1,46 @@
+// Compile-time checks of the client's surface (typecheck.test.ts runs tsc over this file; the
+// runtime part only builds a client, it sends nothing).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  type ApiName,
+  type Code2SessionResult,
+  type GetPhoneNumberResult,
+  MiniApp,
+  type WxacodeResult,
+} from '@miniapp-server/sdk';
+
+test('endpoint methods are typed by their table entries', () => {
+  const app = new MiniApp({ appId: 'wx1', appSecret: 's'.repeat(32), baseUrl: 'http://127.0.0.1:9' });
+  const typed = async () => {
+    const s: Code2SessionResult = await app.auth.code2Session({ js_code: 'c' });
+    const openid: string = s.openid;
+    // @ts-expect-error js_code is required
+    await app.auth.code2Session({});
+    // @ts-expect-error wire names only: jsCode is not a param
+    await app.auth.code2Session({ jsCode: 'c' });
+    const p: GetPhoneNumberResult = await app.phonenumber.getPhoneNumber({ code: 'x' });
+    const cc: string = p.phone_info.countryCode; // a string on the wire
+    // @ts-expect-error getPaidUnionId needs transaction_id or mch_id + out_trade_no
+    await app.auth.getPaidUnionId({ openid: 'o', mch_id: 'm' });
+    await app.auth.getPaidUnionId({ openid: 'o', mch_id: 'm', out_trade_no: 'n' });
+    const code: WxacodeResult = await app.wxacode.getUnlimited({ scene: 'a=1' });
+    const bytes: Buffer = code.data;
+    const sent = await app.subscribeMessage.send({ touser: 'o', template_id: 't', data: { thing1: { value: 'x' } } });
+    const msgid: string | undefined = sent.msgid; // > 2^53: a string
+    await app.customerServiceMessage.send({ touser: 'o', msgtype: 'text', text: { content: 'hi' } });
+    // @ts-expect-error the payload must match msgtype
+    await app.customerServiceMessage.send({ touser: 'o', msgtype: 'image', text: { content: 'hi' } });
+    await app.auth.getAccessToken(); // parameterless
+    // @ts-expect-error not an API of this client
+    await app.auth.nope();
+    const name: ApiName = 'ocr.vehicleLicense';
+    // @ts-expect-error not an official name
+    const bad: ApiName = 'ocr.driving';
+    await app.accessToken({ forceRefresh: true });
+    await app.auth.checkSessionKey({ openid: 'o', session_key: 'k' }, { timeoutMs: 1000, maxRetries: 0 });
+    void [openid, cc, bytes, msgid, name, bad];
+  };
+  assert.equal(typeof typed, 'function');
+  void app.close();
+});

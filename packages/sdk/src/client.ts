@@ -119,19 +119,8 @@ export class MiniApp {
       dispatcher: options.dispatcher,
     });
     const clock = options.clock ?? Date;
-    // The executor calls the token source; the manager fetches through the executor.
-    const tokenSource: TokenSource = { peek: () => this.tokens.peek(), get: (o) => this.tokens.get(o) };
-    this.executor = new Executor({
-      transport: this.transport,
-      tokens: tokenSource,
-      appId: options.appId,
-      appSecret: options.appSecret,
-      timeoutMs: options.timeoutMs ?? 10_000,
-      maxRetries: options.maxRetries ?? RETRY_DEFAULTS.maxRetries,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? RETRY_DEFAULTS.baseDelayMs,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
-      logger: options.logger,
-    });
+    // The manager fetches through the executor (looked up when a fetch runs), and the executor
+    // asks the manager for tokens: build the manager first.
     const stable = this.tokenMode === 'stable';
     this.tokens = options.accessToken
       ? new CustomTokenSource(options.accessToken)
@@ -150,6 +139,17 @@ export class MiniApp {
                 })
               : this.executor.call(endpoints.auth.getAccessToken, undefined, { maxRetries: 0 }),
         });
+    this.executor = new Executor({
+      transport: this.transport,
+      tokens: this.tokens,
+      appId: options.appId,
+      appSecret: options.appSecret,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      maxRetries: options.maxRetries ?? RETRY_DEFAULTS.maxRetries,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? RETRY_DEFAULTS.baseDelayMs,
+      retryMaxDelayMs: options.retryMaxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
+      logger: options.logger,
+    });
     if (options.push) this.push = new PushReceiver({ ...options.push, appId: options.appId });
     for (const [ns, table] of Object.entries(endpoints)) {
       const methods: Record<string, (p?: unknown, o?: CallOptions) => Promise<unknown>> = {};

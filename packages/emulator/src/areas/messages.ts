@@ -16,6 +16,7 @@ import {
   keywordProblem,
   seedLibrary,
 } from './messages-library.js';
+import { imageInfo } from '../image.js';
 
 /** Customer-service replies are allowed this long after the user's last message (seconds). */
 export const CS_WINDOW = 48 * 3600;
@@ -129,14 +130,11 @@ function entry<T>(rec: Record<string, T>, k: string, init: () => T): T {
 }
 const withoutTouser = ({ touser: _t, ...rest }: Record<string, unknown>) => rest;
 
-/** PNG / JPEG / GIF by magic bytes (mini programs upload images only). */
+/** PNG / JPEG / GIF (mini programs upload images only), by their header bytes. */
 function sniffImage(data: Buffer): { contentType: string; ext: string } | undefined {
-  if (data.length >= 8 && data.readUInt32BE(0) === 0x89504e47) return { contentType: 'image/png', ext: 'png' };
-  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff)
-    return { contentType: 'image/jpeg', ext: 'jpg' };
-  if (data.length >= 6 && data.subarray(0, 4).toString('latin1') === 'GIF8')
-    return { contentType: 'image/gif', ext: 'gif' };
-  return undefined;
+  const info = imageInfo(data);
+  if (!info || !['png', 'jpeg', 'gif'].includes(info.format)) return undefined;
+  return { contentType: info.contentType, ext: info.format === 'jpeg' ? 'jpg' : info.format };
 }
 
 function register(ctx: AreaContext) {

@@ -17,7 +17,7 @@ import {
   makeFixture,
   sha256Hex,
 } from '../ocr-fixtures.js';
-import { type ImageInfo, imageInfo } from '../ocr-image.js';
+import { type ImageInfo, imageInfo } from '../image.js';
 import { type RecognisedLine, Recogniser } from '../ocr-recogniser.js';
 import { type RenderTextOptions, renderTextPng } from '../ocr-render.js';
 import { syntheticResult } from '../ocr-synthetic.js';

@@ -39,8 +39,3 @@ export function redact(text: string): string {
   for (const s of extra) if (out.includes(s)) out = out.split(s).join('***');
   return out;
 }
-
-/** Redacts a URL path+query for logs (keeps the path, masks secret parameters). */
-export function redactUrl(url: string): string {
-  return redact(url);
-}

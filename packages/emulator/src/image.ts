@@ -1,6 +1,6 @@
 /**
- * Just enough image parsing for the OCR area: is this an image WeChat would accept, and how big
- * is it (`img_size`)? Reads headers only; never decodes pixels.
+ * Just enough image parsing for the emulator's uploads (temp media, OCR): is this an image WeChat
+ * would accept, and how big is it (`img_size`)? Reads headers only; never decodes pixels.
  */
 
 export interface ImageInfo {

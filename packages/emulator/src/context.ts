@@ -1,6 +1,6 @@
 /**
  * The contract between the emulator core and its area modules (auth, messages, wxacode, ocr, ...).
- * Each area is one file in `areas/` exporting an `AreaModule`; the core mounts them all.
+ * Each area is one folder in `areas/` whose index.ts exports an `AreaModule`; the core mounts them all.
  * Areas never import each other; they talk to the core only through `AreaContext`.
  */
 import type { FastifyRequest } from 'fastify';

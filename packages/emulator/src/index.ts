@@ -29,6 +29,6 @@ export type { Fault, FaultSpec, FaultKind } from './faults.js';
 export type { LoggedRequest, LoggedFile, RequestLogFilter } from './request-log.js';
 export { WX_JSON_TYPE } from './wire.js';
 // OCR area: an image the recognisers can really read, and the admin types.
-export { renderTextPng, RENDERABLE, type RenderTextOptions } from './ocr-render.js';
-export type { OcrFixture, OcrFixtureInput, OcrKind } from './ocr-fixtures.js';
-export type { OcrCall, OcrCallFilter, OcrConfig } from './areas/ocr.js';
+export { renderTextPng, RENDERABLE, type RenderTextOptions } from './areas/ocr/render.js';
+export type { OcrFixture, OcrFixtureInput, OcrKind } from './areas/ocr/fixtures.js';
+export type { OcrCall, OcrCallFilter, OcrConfig } from './areas/ocr/index.js';

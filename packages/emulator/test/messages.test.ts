@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
-import messages from '../src/areas/messages.js';
+import messages from '../src/areas/messages/index.js';
 import type { AreaContext, AreaModule } from '../src/context.js';
 import { type EmulatorHandle, startEmulator } from '../src/index.js';
 

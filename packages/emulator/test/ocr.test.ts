@@ -7,10 +7,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { EmulatorHandle } from '@miniapp-server/emulator';
-import ocrArea, { findCardNumber } from '../src/areas/ocr.js';
-import { Recogniser } from '../src/ocr-recogniser.js';
-import { renderTextPng } from '../src/ocr-render.js';
-import { idCheckDigit } from '../src/ocr-synthetic.js';
+import ocrArea, { findCardNumber } from '../src/areas/ocr/index.js';
+import { Recogniser } from '../src/areas/ocr/recogniser.js';
+import { renderTextPng } from '../src/areas/ocr/render.js';
+import { idCheckDigit } from '../src/areas/ocr/synthetic.js';
 import { client, start } from './helpers.js';
 
 const PATHS = [

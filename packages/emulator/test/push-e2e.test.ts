@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_USER, type EmulatorHandle } from '@miniapp-server/emulator';
 import { type PushMessage, PushReceiver } from '@miniapp-server/sdk';
-import messages from '../src/areas/messages.js';
-import push from '../src/areas/push.js';
+import messages from '../src/areas/messages/index.js';
+import push from '../src/areas/push/index.js';
 import { client, start } from './helpers.js';
 
 const TOKEN = 'e2e-token';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { type AreaContext, type AreaModule, DEMO_USER, type EmulatorHandle } from '@miniapp-server/emulator';
 import { decryptMessage, encryptMessage, msgSignature, parsePush, serialisePush, signature } from '@miniapp-server/sdk';
-import push from '../src/areas/push.js';
+import push from '../src/areas/push/index.js';
 import { client, start, T0 } from './helpers.js';
 
 const TOKEN = 'emu-push-token';

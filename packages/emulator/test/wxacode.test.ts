@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { EmulatorHandle } from '@miniapp-server/emulator';
 import { decodeQr } from '../../sdk/test/helpers/wxacode-qr.js';
-import links from '../src/areas/links.js';
-import wxacode from '../src/areas/wxacode.js';
+import links from '../src/areas/links/index.js';
+import wxacode from '../src/areas/wxacode/index.js';
 import { RID, T0, client, start } from './helpers.js';
 
 let emu: EmulatorHandle;

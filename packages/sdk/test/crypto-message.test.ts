@@ -13,7 +13,7 @@ import {
 } from '../src/index.js';
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../shared/wechat-api/vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./fixtures/vectors.json', import.meta.url), 'utf8'),
 ) as { msg_crypt: Array<Record<string, any>> };
 
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';

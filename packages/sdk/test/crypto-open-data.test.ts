@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { DecryptError, decryptData, sessionSignature, verifyRawDataSignature } from '@miniapp-server/sdk';
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../shared/wechat-api/vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./fixtures/vectors.json', import.meta.url), 'utf8'),
 );
 const v = vectors.open_data[0];
 

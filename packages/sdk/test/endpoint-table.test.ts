@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { type Endpoint, endpoints } from '@miniapp-server/sdk';
 
 const official: Array<{ name: string; method: string; path: string; auth: string; request: string; response: string }> =
-  JSON.parse(readFileSync(new URL('../../../../shared/wechat-api/endpoints.json', import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL('./fixtures/endpoints.json', import.meta.url), 'utf8'));
 const byName = new Map(official.map((e) => [e.name, e]));
 
 const implemented: Endpoint[] = Object.values(endpoints).flatMap((t) => Object.values(t as Record<string, Endpoint>));

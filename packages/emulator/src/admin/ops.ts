@@ -7,8 +7,8 @@ import type { Clock } from '../clock.js';
 import type { EmuApp, EmuUser, PushConfig } from '../context.js';
 import type { Fault, FaultSpec, Faults } from '../faults.js';
 import type { LoggedRequest, RequestLog, RequestLogFilter } from '../request-log.js';
-import { LOGIN_CODE_TTL } from '../routes/login.js';
-import { PHONE_CODE_TTL } from '../routes/phone.js';
+import { LOGIN_CODE_TTL } from '../areas/auth/login.js';
+import { PHONE_CODE_TTL } from '../areas/auth/phone.js';
 import { type EmulatorSnapshot, type Payment, SESSION_TTL, type State, newSessionKey, userKey } from '../state.js';
 import type { Tokens } from '../tokens.js';
 

@@ -15,9 +15,9 @@
  * configurable (`setLimits`) so tests can reach them. Every code is recorded; its image is
  * re-rendered on demand (rendering is deterministic), which keeps state small.
  */
-import { AdminError } from '../admin/ops.js';
-import { type AreaContext, type AreaModule, type EmuApp, WxError } from '../context.js';
-import { type Rgb, renderQrPng } from '../qr-render.js';
+import { AdminError } from '../../admin/ops.js';
+import { type AreaContext, type AreaModule, type EmuApp, WxError } from '../../context.js';
+import { type Rgb, renderQrPng } from './qr-render.js';
 
 export type WxacodeApi = 'createQRCode' | 'get' | 'getUnlimited';
 

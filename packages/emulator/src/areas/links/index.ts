@@ -4,7 +4,7 @@
  * Link `#小程序://<app name>/<code>`. Every link is kept for inspection.
  */
 import { randomBytes } from 'node:crypto';
-import { type AreaContext, type AreaModule, type EmuApp, WxError } from '../context.js';
+import { type AreaContext, type AreaModule, type EmuApp, WxError } from '../../context.js';
 
 export type LinkKind = 'scheme' | 'urllink' | 'shortlink';
 

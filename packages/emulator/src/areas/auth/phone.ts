@@ -2,8 +2,8 @@
  * `POST /wxa/business/getuserphonenumber` (phonenumber.getPhoneNumber, PROTOCOL §3.4).
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber
  */
-import type { CoreModule } from '../core.js';
-import { E } from '../wire.js';
+import type { CoreModule } from '../../core.js';
+import { E } from '../../wire.js';
 
 /** A phone code is single use and lives 5 minutes. */
 export const PHONE_CODE_TTL = 300;

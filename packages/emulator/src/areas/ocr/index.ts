@@ -5,8 +5,8 @@
  * image hash (or 101001 in strict mode). Every call is recorded for inspection.
  */
 import type { Server } from 'node:http';
-import type { AreaContext, AreaModule, WxRequest, WxResult } from '../context.js';
-import { WxError } from '../context.js';
+import type { AreaContext, AreaModule, WxRequest, WxResult } from '../../context.js';
+import { WxError } from '../../context.js';
 import {
   OCR_PATHS,
   type OcrFixture,
@@ -16,11 +16,11 @@ import {
   isOcrKind,
   makeFixture,
   sha256Hex,
-} from '../ocr-fixtures.js';
-import { type ImageInfo, imageInfo } from '../image.js';
-import { type RecognisedLine, Recogniser } from '../ocr-recogniser.js';
-import { type RenderTextOptions, renderTextPng } from '../ocr-render.js';
-import { syntheticResult } from '../ocr-synthetic.js';
+} from './fixtures.js';
+import { type ImageInfo, imageInfo } from '../../image.js';
+import { type RecognisedLine, Recogniser } from './recogniser.js';
+import { type RenderTextOptions, renderTextPng } from './render.js';
+import { syntheticResult } from './synthetic.js';
 
 /** WeChat's image limit ("小于2M"). */
 export const OCR_MAX_BYTES = 2 * 1024 * 1024;

@@ -2,9 +2,9 @@
  * `GET /wxa/getpaidunionid` (PROTOCOL §3.2): a user's unionid, only within 5 minutes of a payment.
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid
  */
-import type { CoreModule } from '../core.js';
-import { userKey } from '../state.js';
-import { E } from '../wire.js';
+import type { CoreModule } from '../../core.js';
+import { userKey } from '../../state.js';
+import { E } from '../../wire.js';
 
 export const PAID_UNIONID_WINDOW = 300;
 

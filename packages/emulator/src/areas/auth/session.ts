@@ -6,10 +6,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { sessionSignature } from '@miniapp-server/sdk';
-import type { CoreContext, CoreModule } from '../core.js';
-import type { EmuApp, EmuUser } from '../context.js';
-import { newSessionKey, userKey } from '../state.js';
-import { E } from '../wire.js';
+import type { CoreContext, CoreModule } from '../../core.js';
+import type { EmuApp, EmuUser } from '../../context.js';
+import { newSessionKey, userKey } from '../../state.js';
+import { E } from '../../wire.js';
 
 /** Checks openid, sig_method and signature; an expired session_key signs nothing valid. */
 function verifiedUser(ctx: CoreContext, app: EmuApp, query: Record<string, string>): EmuUser {

@@ -5,7 +5,7 @@
  * the SDK's receiver shows up as a failing test instead of two agreeing mistakes.
  */
 import { decryptMessage, encryptMessage, msgSignature, parsePush, serialisePush, signature } from '@miniapp-server/sdk';
-import type { PushConfig } from './context.js';
+import type { PushConfig } from '../../context.js';
 
 export interface SignedRequest {
   query: Record<string, string>;

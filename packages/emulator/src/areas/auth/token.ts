@@ -3,8 +3,8 @@
  * @see https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getAccessToken.html
  * @see https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getStableAccessToken.html
  */
-import { type CoreModule, checkAppCredentials } from '../core.js';
-import { E } from '../wire.js';
+import { type CoreModule, checkAppCredentials } from '../../core.js';
+import { E } from '../../wire.js';
 
 export const tokenRoutes: CoreModule = (ctx) => {
   const counted = (appid: unknown) => {

@@ -3,7 +3,7 @@
  * same image always gives the same ID card, so demos work with any photo. Every value is seeded
  * from the image's sha256; nothing here reads pixels.
  */
-import type { ImageInfo } from './image.js';
+import type { ImageInfo } from '../../image.js';
 
 export type SyntheticKind = 'idcard' | 'driverLicense' | 'vehicleLicense' | 'businessLicense' | 'plateNumber';
 

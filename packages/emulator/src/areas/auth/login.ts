@@ -2,9 +2,9 @@
  * `GET /sns/jscode2session` (auth.code2Session, PROTOCOL §3.1) — appid + secret, no access_token.
  * @see https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-login/code2Session.html
  */
-import { type CoreModule, checkAppCredentials } from '../core.js';
-import { SESSION_TTL, newSessionKey, userKey } from '../state.js';
-import { E } from '../wire.js';
+import { type CoreModule, checkAppCredentials } from '../../core.js';
+import { SESSION_TTL, newSessionKey, userKey } from '../../state.js';
+import { E } from '../../wire.js';
 
 /** A wx.login code lives about 5 minutes (PROTOCOL §3.1 [unverified]). */
 export const LOGIN_CODE_TTL = 300;

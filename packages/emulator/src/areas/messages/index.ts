@@ -4,9 +4,9 @@
  * acceptance, and subscribe template management. Every message the app sends lands in the
  * recipient's inbox, readable through the admin API.
  */
-import type { AreaContext, AreaModule, EmuApp, WxRequest } from '../context.js';
-import { WxError } from '../context.js';
-import { E, WX_JSON_TYPE } from '../wire.js';
+import type { AreaContext, AreaModule, EmuApp, WxRequest } from '../../context.js';
+import { WxError } from '../../context.js';
+import { E, WX_JSON_TYPE } from '../../wire.js';
 import {
   type Category,
   type LibraryKeyword,
@@ -15,8 +15,8 @@ import {
   isNewOneTime,
   keywordProblem,
   seedLibrary,
-} from './messages-library.js';
-import { imageInfo } from '../image.js';
+} from './library.js';
+import { imageInfo } from '../../image.js';
 
 /** Customer-service replies are allowed this long after the user's last message (seconds). */
 export const CS_WINDOW = 48 * 3600;

@@ -5,9 +5,9 @@
  * @see https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
  */
 import { randomBytes } from 'node:crypto';
-import { AdminError } from '../admin/ops.js';
-import type { AreaContext, AreaModule, EmuApp, PushConfig } from '../context.js';
-import { type DecodedReply, decodeReply, signPush } from '../push-wire.js';
+import { AdminError } from '../../admin/ops.js';
+import type { AreaContext, AreaModule, EmuApp, PushConfig } from '../../context.js';
+import { type DecodedReply, decodeReply, signPush } from './wire.js';
 
 /** Delivery settings. */
 export interface PushSettings {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: build every package (the packaging tests import the built files), then run
 // every *.test.ts with Node's built-in runner. TypeScript sources are loaded through tsx and
-// the "development" export condition, so tests always exercise the current source.
+// our own export condition "@miniapp-server/source" (never "development", which bundlers turn on
+// for their users), so tests always exercise the current source.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -24,7 +25,8 @@ function findTests(dir, out = []) {
   return out;
 }
 
-let files = [...findTests(join(root, 'packages')), ...findTests(join(root, 'examples'))].sort();
+// test/ holds the repository-level tests (self-containment, pack-and-install).
+let files = ['packages', 'examples', 'test'].flatMap((dir) => findTests(join(root, dir))).sort();
 if (filters.length) files = files.filter((f) => filters.some((flt) => f.includes(flt)));
 
 // Tests that need a real redis-server: skipped with one clear line on a developer machine
@@ -47,7 +49,7 @@ if (!hasRedis) {
 const r = spawnSync(
   process.execPath,
   [
-    '--conditions=development',
+    '--conditions=@miniapp-server/source',
     '--import',
     'tsx',
     '--test',

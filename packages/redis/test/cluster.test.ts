@@ -82,7 +82,7 @@ before(async () => {
   };
   const ready: Promise<unknown>[] = [];
   for (let i = 0; i < WORKERS; i++) {
-    const proc = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', workerScript], {
+    const proc = spawn(process.execPath, ['--conditions=@miniapp-server/source', '--import', 'tsx', workerScript], {
       env: { ...env, WORKER_INDEX: String(i) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

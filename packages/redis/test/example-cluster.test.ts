@@ -18,7 +18,7 @@ after(async () => {
 });
 
 test('examples/cluster: each round costs one token request across the workers', async () => {
-  const proc = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', example], {
+  const proc = spawn(process.execPath, ['--conditions=@miniapp-server/source', '--import', 'tsx', example], {
     env: { ...process.env, REDIS_URL: server.url, WORKERS: '3', CALLS: '50' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -19,7 +19,7 @@ test('the type tests compile (every @ts-expect-error is an error)', () => {
     join(tmp, 'tsconfig.json'),
     JSON.stringify({
       extends: join(root, 'tsconfig.base.json'),
-      compilerOptions: { noEmit: true, types: ['node'], customConditions: ['development'] },
+      compilerOptions: { noEmit: true, types: ['node'], customConditions: ['@miniapp-server/source'] },
       files: [join(here, 'client-types.test.ts'), join(here, 'push-types.test.ts')],
     }),
   );

@@ -1,6 +1,6 @@
 // One worker of the cluster proof (cluster.test.ts): a MiniApp client sharing its tokens through
 // RedisTokenStore, driven by the parent over IPC. Run with
-// `node --conditions=development --import tsx cluster-worker.ts`.
+// `node --conditions=@miniapp-server/source --import tsx cluster-worker.ts`.
 import { type ApiError, MiniApp, PushReceiver, type PushRequest } from '@miniapp-server/sdk';
 import { RedisDedupeStore, RedisTokenStore } from '@miniapp-server/redis';
 import { Redis } from 'ioredis';

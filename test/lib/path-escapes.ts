@@ -10,7 +10,7 @@ export interface Escape {
 
 // A run of `../` that starts a path: at the start of a line, after a quote, bracket, space, `=`,
 // `,` or a `file:` specifier. Not after a word character, `/` or `:` (URLs, version ranges).
-const RELATIVE = /(?<=^|[\s'"`(\[{=,]|file:)(?:\.\/)?(?:\.\.\/)+[^\s'"`)\]}>,;]*/gm;
+const RELATIVE = /(?<=^|[\s'"`([{=,]|file:)(?:\.\/)?(?:\.\.\/)+[^\s'"`)\]}>,;]*/gm;
 
 /** The absolute path `ref` points to when it leaves `root` (resolved from `fromDir`), else undefined. */
 export function escapes(ref: string, fromDir: string, root: string): string | undefined {

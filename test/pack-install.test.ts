@@ -8,7 +8,16 @@
 import assert from 'node:assert/strict';
 import { type SpawnSyncOptions, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+} from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -239,15 +248,20 @@ test('the compiled consumer starts the installed emulator and calls it through t
 });
 
 test('npx miniapp --help', () => {
-  const out = run('npx', ['--no', 'miniapp', '--help']);
+  const out = run('npx', ['--no', '--', 'miniapp', '--help']);
   assert.match(out, /Usage/);
   assert.match(out, /emulator/);
 });
 
 test('npx miniapp emulator --port 0 serves the API and stops on SIGTERM', async () => {
   // Its own process group, so the signal reaches the command behind npx's shell too.
-  const child = spawn('npx', ['--no', 'miniapp', 'emulator', '--port', '0'], { cwd: project, env, detached: true });
-  const exited = once(child, 'exit');
+  const child = spawn('npx', ['--no', '--', 'miniapp', 'emulator', '--port', '0'], {
+    cwd: project,
+    env,
+    detached: true,
+  });
+  // 'close': every process holding its stdout (npx, its shell, the command) has exited.
+  const closed = once(child, 'close');
   try {
     let stdout = '';
     child.stdout.setEncoding('utf8');
@@ -271,7 +285,8 @@ test('npx miniapp emulator --port 0 serves the API and stops on SIGTERM', async 
     assert.equal(body.expires_in, 7200);
 
     process.kill(-child.pid!, 'SIGTERM');
-    const [code, signal] = await exited;
+    const [code, signal] = await closed;
+    // npx itself dies of the signal; the command handles it and closes the emulator.
     assert.ok(code === 0 || signal === 'SIGTERM', `exit ${code} ${signal}`);
     await assert.rejects(fetch(`${url}/cgi-bin/token`), 'the emulator still answers after SIGTERM');
   } finally {

@@ -4,6 +4,7 @@
 // ESM-only packages (no `require` condition) are checked with attw's esm-only profile, which does
 // not ask for CommonJS or node10 entry points they deliberately do not have.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasRequireEntry, publishablePackages, root } from './lib/packages.mjs';
 
@@ -11,6 +12,10 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 let failed = 0;
 for (const pkg of publishablePackages()) {
+  if (!existsSync(join(pkg.dir, 'dist'))) {
+    console.error(`${pkg.name} has no dist/: run \`npm run build\` first`);
+    process.exit(1);
+  }
   const profile = hasRequireEntry(pkg.manifest) ? 'strict' : 'esm-only';
   const runs = [
     ['publint', [bin('publint'), '--strict', '--pack', 'npm']],

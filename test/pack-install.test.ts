@@ -140,34 +140,48 @@ test('the packages were installed from the tarballs, once each, inside the tempo
   }
 });
 
-test('plain node: import of every package, require of every package with a CommonJS entry', () => {
+// Loads every package from the temporary project (import; require too where there is a CommonJS
+// entry) and prints where each resolved and how many exports it has.
+function probe(
+  conditions: string[] = [],
+): Record<string, { esm: string; esmExports: number; cjs?: string; cjsExports?: number }> {
   writeFileSync(
-    join(project, 'load.mjs'),
+    join(project, 'probe.mjs'),
     `import { createRequire } from 'node:module';
      const require = createRequire(import.meta.url);
      const out = {};
      for (const [name, cjs] of ${JSON.stringify(packages.map((p) => [p.name, hasRequireEntry(p.manifest)]))}) {
-       const esm = await import(name);
-       out[name] = { esm: import.meta.resolve(name), esmExports: Object.keys(esm).length };
+       out[name] = { esm: import.meta.resolve(name), esmExports: Object.keys(await import(name)).length };
        if (cjs) Object.assign(out[name], { cjs: require.resolve(name), cjsExports: Object.keys(require(name)).length });
      }
-     const { MiniApp } = await import('@miniapp-server/sdk');
-     const { RedisTokenStore } = require('@miniapp-server/redis');
-     const { startEmulator } = await import('@miniapp-server/emulator');
-     out.named = [typeof MiniApp, typeof RedisTokenStore, typeof startEmulator];
      console.log(JSON.stringify(out));`,
   );
-  const out = lastJson(node(['load.mjs']));
+  return lastJson(node([...conditions.map((c) => `--conditions=${c}`), 'probe.mjs']));
+}
+
+function assertDist(out: ReturnType<typeof probe>, label: string): void {
   for (const pkg of packages) {
-    const dist = `${join(project, 'node_modules', pkg.name, 'dist')}/`;
-    assert.ok(out[pkg.name].esm.startsWith(`file://${dist}`), `${pkg.name} imported from ${out[pkg.name].esm}`);
-    assert.ok(out[pkg.name].esmExports > 0, `${pkg.name} exports nothing`);
+    const dist = join(project, 'node_modules', pkg.name, 'dist') + sep;
+    const { esm, cjs, esmExports, cjsExports } = out[pkg.name];
+    assert.ok(esm.startsWith(`file://${dist}`) && esm.endsWith('.js'), `${label}: ${pkg.name} imported from ${esm}`);
+    assert.ok(esmExports > 0, `${label}: ${pkg.name} exports nothing`);
     if (hasRequireEntry(pkg.manifest)) {
-      assert.ok(out[pkg.name].cjs.startsWith(dist), `${pkg.name} required from ${out[pkg.name].cjs}`);
-      assert.equal(out[pkg.name].cjsExports, out[pkg.name].esmExports, `${pkg.name}: CJS and ESM exports differ`);
+      assert.ok(cjs?.startsWith(dist) && cjs.endsWith('.js'), `${label}: ${pkg.name} required from ${cjs}`);
+      assert.equal(cjsExports, esmExports, `${label}: ${pkg.name}: CJS and ESM exports differ`);
     }
   }
-  assert.deepEqual(out.named, ['function', 'function', 'function']);
+}
+
+test('plain node: import of every package, require of every package with a CommonJS entry', () => {
+  assertDist(probe(), 'plain node');
+  writeFileSync(
+    join(project, 'named.cjs'),
+    `const { MiniApp } = require('@miniapp-server/sdk');
+     const { RedisTokenStore } = require('@miniapp-server/redis');
+     import('@miniapp-server/emulator').then(({ startEmulator }) =>
+       console.log(JSON.stringify([typeof MiniApp, typeof RedisTokenStore, typeof startEmulator])));`,
+  );
+  assert.deepEqual(lastJson(node(['named.cjs'])), ['function', 'function', 'function']);
 });
 
 // Conditions bundlers turn on by themselves: Vite's defaults (client: module, browser,
@@ -182,26 +196,7 @@ const BUNDLER_CONDITIONS = [
 ];
 
 test("development and Vite's or webpack's default conditions resolve to dist/, never to sources", () => {
-  writeFileSync(
-    join(project, 'resolve.mjs'),
-    `import { createRequire } from 'node:module';
-     const require = createRequire(import.meta.url);
-     const out = {};
-     for (const [name, cjs] of ${JSON.stringify(packages.map((p) => [p.name, hasRequireEntry(p.manifest)]))}) {
-       out[name] = [import.meta.resolve(name)];
-       if (cjs) out[name].push('file://' + require.resolve(name));
-     }
-     console.log(JSON.stringify(out));`,
-  );
-  for (const conditions of BUNDLER_CONDITIONS) {
-    const out = lastJson(node([...conditions.map((c) => `--conditions=${c}`), 'resolve.mjs']));
-    for (const pkg of packages) {
-      for (const url of out[pkg.name]) {
-        const dist = `file://${join(project, 'node_modules', pkg.name, 'dist')}/`;
-        assert.ok(url.startsWith(dist) && url.endsWith('.js'), `${conditions.join(',')}: ${pkg.name} -> ${url}`);
-      }
-    }
-  }
+  for (const conditions of BUNDLER_CONDITIONS) assertDist(probe(conditions), `--conditions=${conditions.join(',')}`);
 });
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

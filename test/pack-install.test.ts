@@ -201,6 +201,8 @@ test("development and Vite's or webpack's default conditions resolve to dist/, n
   for (const conditions of BUNDLER_CONDITIONS) assertDist(probe(conditions), `--conditions=${conditions.join(',')}`);
 });
 
+// The compiler is the repository's (a tool, like npm itself); what it resolves, @types/node
+// included, comes from the temporary project's node_modules.
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const STRICT = { strict: true, skipLibCheck: false, target: 'ES2022', types: ['node'], noEmitOnError: true };
 

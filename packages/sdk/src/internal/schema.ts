@@ -100,7 +100,7 @@ function checkValue(api: string, v: unknown, rule: Rule, path: string): void {
       if (!Array.isArray(v)) fail(api, path, 'must be an array');
       if (rule.min !== undefined && v.length < rule.min) fail(api, path, `must hold at least ${rule.min} item(s)`);
       if (rule.max !== undefined && v.length > rule.max) fail(api, path, `must hold at most ${rule.max} items`);
-      v.forEach((item, i) => checkValue(api, item, rule.items, `${path}[${i}]`));
+      for (let i = 0; i < v.length; i++) checkValue(api, v[i], rule.items, `${path}[${i}]`);
       return;
     }
   }

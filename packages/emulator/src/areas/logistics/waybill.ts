@@ -27,9 +27,9 @@ export function barcodeSvg(text: string, heightMm = 14): string {
 function contact(label: string, c: Record<string, any>): string {
   const phone = [c.mobile, c.tel].filter(Boolean).join(' / ');
   const addr = `${c.province ?? ''}${c.city ?? ''}${c.area ?? ''}${c.address ?? ''}`;
-  return `<div class="party"><span class="tag">${label}</span><div><b>${esc(c.name)}</b> ${esc(phone)}${
+  return `<div class="party"><span class="tag">${label}</span><div><div><b>${esc(c.name)}</b> ${esc(phone)}${
     c.company ? ` · ${esc(c.company)}` : ''
-  }</div><div>${esc(addr)}</div></div>`;
+  }</div><div>${esc(addr)}</div></div></div>`;
 }
 
 function copy(parcel: Parcel, title: string, printedAt: string): string {

@@ -69,6 +69,11 @@ export class Accounts {
     delete acc.review_at;
     const err = approve ? undefined : LE.badAccount();
     if (err) acc.remark_wrong_msg = message ?? err.errmsg;
+    this.ctx.emit('logistics.account', {
+      appid: acc.appid,
+      delivery_id: acc.delivery_id,
+      status_code: acc.status_code,
+    });
     return this.journeys.send(acc.appid, {
       FromUserName: WECHAT_TEAM,
       MsgType: 'event',

@@ -110,6 +110,8 @@ export class Journeys {
         ActionMsg: n.action_msg,
       })),
     };
+    // The console's live feed: parcels also move on their own (the automatic journey).
+    this.ctx.emit('logistics.parcel', { appid: parcel.appid, waybill_id: parcel.waybill_id, version: parcel.version });
     return this.send(parcel.appid, message);
   }
 

@@ -4,8 +4,10 @@
  */
 import type { PageDef } from '../lib/page.js';
 import overview from './overview.js';
+import parcels from './parcels.js';
 
 export const pages: PageDef[] = [
   overview,
+  parcels,
   // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
 ];

@@ -5,21 +5,22 @@ import assert from 'node:assert/strict';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
+import type { EmulatorHandle } from '@miniapp-server/emulator';
 import {
   type AddExpressPathEvent,
   EXPRESS_ACTION_TYPE,
-  MiniApp,
+  type MiniApp,
   PushReceiver,
   type UpdateBusinessBindResultEvent,
 } from '@miniapp-server/sdk';
+import { T0, emulatedApp } from './helpers/emulated-app.js';
 
-const T0 = 1_700_000_000;
 const TOKEN = 'logistics-push-token';
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
 let emu: EmulatorHandle;
 let app: MiniApp;
+let close: () => Promise<void>;
 let server: Server;
 let url: string;
 let buyer: string;
@@ -27,13 +28,7 @@ const paths: AddExpressPathEvent[] = [];
 const binds: UpdateBusinessBindResultEvent[] = [];
 
 before(async () => {
-  emu = await startEmulator({ port: 0, clock: { start: T0, frozen: true } });
-  app = new MiniApp({
-    appId: emu.defaultApp.appid,
-    appSecret: emu.defaultApp.secret,
-    baseUrl: emu.url,
-    clock: { now: () => emu.clock.nowMs() },
-  });
+  ({ emu, app, close } = await emulatedApp());
   buyer = emu.createUser({}).openid;
   const receiver = new PushReceiver({
     token: TOKEN,
@@ -54,8 +49,7 @@ before(async () => {
 });
 
 after(async () => {
-  await app?.close();
-  await emu?.close();
+  await close?.();
   await new Promise((r) => server?.close(r));
 });
 

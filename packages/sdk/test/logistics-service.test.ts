@@ -3,7 +3,7 @@
 // waybills moved by the admin API), goods updates and their limit, carriers, returns.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
+import type { EmulatorHandle } from '@miniapp-server/emulator';
 import {
   EXPRESS_ACTION_TYPE,
   MiniApp,
@@ -12,29 +12,19 @@ import {
   ValidationError,
   WAYBILL_STATUS,
 } from '@miniapp-server/sdk';
+import { T0, emulatedApp } from './helpers/emulated-app.js';
 import { apiError, rejectsWith } from './helpers/errors.js';
 
-const T0 = 1_700_000_000;
 let emu: EmulatorHandle;
 let app: MiniApp;
+let close: () => Promise<void>;
 let buyer: string;
 
 before(async () => {
-  emu = await startEmulator({ port: 0, clock: { start: T0, frozen: true } });
-  app = new MiniApp({
-    appId: emu.defaultApp.appid,
-    appSecret: emu.defaultApp.secret,
-    baseUrl: emu.url,
-    maxRetries: 0,
-    clock: { now: () => emu.clock.nowMs() },
-  });
+  ({ emu, app, close } = await emulatedApp({ maxRetries: 0 }));
   buyer = emu.createUser({}).openid;
 });
-
-after(async () => {
-  await app?.close();
-  await emu?.close();
-});
+after(() => close?.());
 
 const goods = { detail_list: [{ goods_name: '机械键盘', goods_img_url: 'https://example.com/kb.png' }] };
 const trace = (waybill_id: string, extra: Partial<TraceWaybillParams> = {}): TraceWaybillParams => ({

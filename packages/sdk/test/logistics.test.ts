@@ -4,41 +4,30 @@
 // waybill id).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
+import type { EmulatorHandle } from '@miniapp-server/emulator';
 import {
   type AddOrderParams,
   DeliveryError,
   EXPRESS_ACTION_TYPE,
-  MiniApp,
+  type MiniApp,
   ValidationError,
   decodePrintHtml,
 } from '@miniapp-server/sdk';
 import { scanBarcodes } from './helpers/barcode.js';
+import { T0, emulatedApp } from './helpers/emulated-app.js';
 import { apiError, rejectsWith } from './helpers/errors.js';
 
-const T0 = 1_700_000_000;
 let emu: EmulatorHandle;
 let app: MiniApp;
+let close: () => Promise<void>;
 let buyer: string;
 let seq = 0;
 
 before(async () => {
-  emu = await startEmulator({ port: 0, clock: { start: T0, frozen: true } });
-  app = new MiniApp({
-    appId: emu.defaultApp.appid,
-    appSecret: emu.defaultApp.secret,
-    baseUrl: emu.url,
-    maxRetries: 2,
-    retryBaseDelayMs: 1,
-    clock: { now: () => emu.clock.nowMs() },
-  });
+  ({ emu, app, close } = await emulatedApp({ maxRetries: 2, retryBaseDelayMs: 1 }));
   buyer = emu.createUser({ openid: 'oLogisticsBuyer0000000000001' }).openid;
 });
-
-after(async () => {
-  await app?.close();
-  await emu?.close();
-});
+after(() => close?.());
 
 const sender = {
   name: '微信物流',

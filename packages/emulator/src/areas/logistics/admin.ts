@@ -11,8 +11,7 @@ import { type Journeys, traceStatus } from './journey.js';
 import type { Parcels } from './parcels.js';
 import { DEFAULT_SETTINGS, type LogisticsSettings, type Parcel, type ReturnRecord } from './state.js';
 import { renderWaybill } from './waybill.js';
-
-const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObj } from './route-kit.js';
 
 /** A parcel as the admin API shows it. */
 export interface ParcelView {

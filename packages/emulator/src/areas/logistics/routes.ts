@@ -12,10 +12,7 @@ import { ACTION, type Journeys, journeyPlan } from './journey.js';
 import type { Parcels } from './parcels.js';
 import { type OrderRecord, type Parcel, key } from './state.js';
 import { renderWaybill } from './waybill.js';
-
-const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string' && v !== '';
-const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+import { bytes, getRoute, isObj, isStr, postRoute } from './route-kit.js';
 
 /** Required string fields → 47001 when missing, as WeChat's "data format error / missing parameter". */
 function need(b: Record<string, any>, ...fields: string[]): void {
@@ -88,16 +85,8 @@ function orderView(p: Parcel, printType: 0 | 1, now: number): Record<string, unk
 
 export function assistantRoutes(ctx: AreaContext, parcels: Parcels, accounts: Accounts, journeys: Journeys): void {
   const st = parcels.st;
-  const post = (path: string, handler: (app: EmuApp, b: Record<string, any>) => Record<string, unknown>) =>
-    ctx.route({
-      method: 'POST',
-      path,
-      auth: 'access_token',
-      body: 'json',
-      handler: ({ app, body }) => handler(app, body),
-    });
-  const get = (path: string, handler: (app: EmuApp) => Record<string, unknown>) =>
-    ctx.route({ method: 'GET', path, auth: 'access_token', body: 'none', handler: ({ app }) => handler(app) });
+  const post = (path: string, handler: Parameters<typeof postRoute>[2]) => postRoute(ctx, path, handler);
+  const get = (path: string, handler: Parameters<typeof getRoute>[2]) => getRoute(ctx, path, handler);
 
   get('/cgi-bin/express/business/delivery/getall', () => ({
     count: CARRIERS.length,

@@ -13,9 +13,7 @@ import { LE } from './errors.js';
 import { journeyPlan, traceStatus } from './journey.js';
 import type { Parcels } from './parcels.js';
 import { type Parcel, type ReturnRecord, type TraceToken, key } from './state.js';
-
-const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string' && v !== '';
+import { isObj, isStr, postRoute } from './route-kit.js';
 
 /** goods_info: a non-empty detail_list of {goods_name, goods_img_url, goods_desc? ≤ 40 characters}. */
 function goodsInfo(g: unknown, withDesc: boolean): { detail_list: Array<Record<string, any>> } {
@@ -40,14 +38,7 @@ function guessCarrier(waybillId: string): string {
 
 export function serviceRoutes(ctx: AreaContext, parcels: Parcels): void {
   const st = parcels.st;
-  const post = (path: string, handler: (app: EmuApp, b: Record<string, any>) => Record<string, unknown>) =>
-    ctx.route({
-      method: 'POST',
-      path,
-      auth: 'access_token',
-      body: 'json',
-      handler: ({ app, body }) => handler(app, body),
-    });
+  const post = (path: string, handler: Parameters<typeof postRoute>[2]) => postRoute(ctx, path, handler);
   const base = '/cgi-bin/express/delivery';
 
   /** The parcel behind a waybill: the app's own order, or a foreign waybill recorded now. */

@@ -32,3 +32,6 @@ export { WX_JSON_TYPE } from './wire.js';
 export { renderTextPng, RENDERABLE, type RenderTextOptions } from './areas/ocr/render.js';
 export type { OcrFixture, OcrFixtureInput, OcrKind } from './areas/ocr/fixtures.js';
 export type { OcrCall, OcrCallFilter, OcrConfig } from './areas/ocr/index.js';
+// Logistics area: the admin views of parcels and the settings.
+export type { ParcelView } from './areas/logistics/admin.js';
+export type { LogisticsSettings, PathNode, Account, ReturnRecord, TraceToken } from './areas/logistics/state.js';

@@ -1,14 +1,14 @@
 // Reads the barcodes of a printed waybill the way a scanner would: Chromium (Debian's, driven by
-// playwright-core) renders the HTML, each barcode element is screenshotted to a PNG, and ZXing's
+// playwright-core, launched like the console's browser tests) renders the HTML, each barcode element is screenshotted to a PNG, and ZXing's
 // Code 128 reader decodes the pixels. Nothing compares strings with the emulator's own output.
 import zxing from '@zxing/library';
-import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { launchBrowser } from '../../../emulator/test/console/browser.js';
+
+export { skipWithoutChromium } from '../../../emulator/test/console/browser.js';
 
 // @zxing/library is CommonJS: its named exports are reached through the default import.
 const { BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } = zxing;
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Decodes the one 1-D barcode in a PNG; throws when none is found. */
 export function decodeBarcodePng(data: Buffer): { text: string; format: string } {
@@ -32,7 +32,7 @@ export function decodeBarcodePng(data: Buffer): { text: string; format: string }
 
 /** Renders `html` in Chromium and decodes every element matching `selector` as a barcode. */
 export async function scanBarcodes(html: string, selector = '.barcode'): Promise<string[]> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ deviceScaleFactor: 2 });
     await page.setContent(html);

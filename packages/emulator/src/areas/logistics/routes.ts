@@ -191,6 +191,8 @@ export function assistantRoutes(ctx: AreaContext, parcels: Parcels, accounts: Ac
       ? (c.cash_service_types ?? []).includes(st0)
       : c.service_type.some((t) => t.service_type === st0);
     if (!okType) throw LE.serviceType();
+    // order_id is unique per app; a second addOrder with it is refused [inferred errcode].
+    if (parcels.byOrder(app.appid, b.order_id)) throw LE.argsError('order_id already exists');
     const sandbox = c.delivery_id === SANDBOX.delivery_id;
     if (sandbox) {
       if (b.service.service_name !== SANDBOX.service_name) throw LE.serviceType();
@@ -199,8 +201,6 @@ export function assistantRoutes(ctx: AreaContext, parcels: Parcels, accounts: Ac
       if ((st().usage[day] ?? 0) >= st().settings.sandboxDailyQuota) throw LE.sandboxQuota();
       st().usage[day] = (st().usage[day] ?? 0) + 1;
     }
-    // order_id is unique per app; a second addOrder with it is refused [inferred errcode].
-    if (parcels.byOrder(app.appid, b.order_id)) throw LE.argsError('order_id already exists');
 
     const failure = st().failures.find((f) => f.delivery_id === c.delivery_id && f.remaining > 0);
     if (failure) {

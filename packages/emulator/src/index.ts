@@ -26,9 +26,12 @@ export type {
   ClockInfo,
 } from './admin/ops.js';
 export type { Fault, FaultSpec, FaultKind } from './faults.js';
-export type { LoggedRequest, LoggedFile, RequestLogFilter } from './request-log.js';
+export type { LoggedRequest, LoggedFile, RequestLogFilter, RequestStats } from './request-log.js';
 export { WX_JSON_TYPE } from './wire.js';
 // OCR area: an image the recognisers can really read, and the admin types.
 export { renderTextPng, RENDERABLE, type RenderTextOptions } from './areas/ocr/render.js';
 export type { OcrFixture, OcrFixtureInput, OcrKind } from './areas/ocr/fixtures.js';
 export type { OcrCall, OcrCallFilter, OcrConfig } from './areas/ocr/index.js';
+// Logistics area: the admin views of parcels and the settings.
+export type { ParcelView } from './areas/logistics/admin.js';
+export type { LogisticsSettings, PathNode, Account, ReturnRecord, TraceToken } from './areas/logistics/state.js';

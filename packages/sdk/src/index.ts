@@ -18,6 +18,10 @@ export type * from './endpoints/wxacode.js';
 export type * from './endpoints/links.js';
 export type * from './endpoints/ocr.js';
 export { OCR_MAX_IMAGE_BYTES } from './endpoints/ocr.js';
+export type * from './endpoints/logistics.js';
+export { EXPRESS_ACTION_TYPE, ACCOUNT_STATUS, decodePrintHtml } from './endpoints/logistics.js';
+export type * from './endpoints/logistics-service.js';
+export { WAYBILL_STATUS, RETURN_STATUS, RETURN_ORDER_STATUS } from './endpoints/logistics-service.js';
 
 // Errors
 export {

@@ -5,6 +5,10 @@ import { test } from 'node:test';
 import {
   type ApiName,
   type Code2SessionResult,
+  EXPRESS_ACTION_TYPE,
+  type ExpressActionType,
+  type WaybillStatus,
+  decodePrintHtml,
   type GetPhoneNumberResult,
   MiniApp,
   type WxacodeResult,
@@ -40,6 +44,27 @@ test('endpoint methods are typed by their table entries', () => {
     await app.accessToken({ forceRefresh: true });
     await app.auth.checkSessionKey({ openid: 'o', session_key: 'k' }, { timeoutMs: 1000, maxRetries: 0 });
     void [openid, cc, bytes, msgid, name, bad];
+  };
+  assert.equal(typeof typed, 'function');
+  void app.close();
+});
+
+test('logistics: open action types, wire-named params, parameterless GETs', () => {
+  const app = new MiniApp({ appId: 'wx1', appSecret: 's'.repeat(32), baseUrl: 'http://127.0.0.1:9' });
+  const typed = async () => {
+    const path = await app.logistics.getPath({ order_id: 'o', delivery_id: 'SF', waybill_id: 'w' });
+    const t: ExpressActionType = path.path_item_list[0]?.action_type ?? EXPRESS_ACTION_TYPE.PICKED_UP;
+    const unknown: ExpressActionType = 3000019; // any number is accepted
+    await app.logistics.getAllDelivery(); // GET, no params
+    await app.logistics.updatePrinter({ openid: 'o', update_type: 'bind', tagid_list: [1, 2] });
+    // @ts-expect-error update_type is bind | unbind
+    await app.logistics.updatePrinter({ openid: 'o', update_type: 'add' });
+    const html: string = decodePrintHtml(await app.logistics.getOrder({ order_id: 'o', delivery_id: 'SF' }));
+    const q = await app.logisticsService.queryTrace({ waybill_token: 't' });
+    const s: WaybillStatus = q.waybill_info.status;
+    // @ts-expect-error wire names only
+    await app.logisticsService.getReturn({ returnId: 'r' });
+    void [t, unknown, html, s];
   };
   assert.equal(typeof typed, 'function');
   void app.close();

@@ -1,5 +1,6 @@
 import type { AreaModule } from '../context.js';
 import links from './links/index.js';
+import logistics from './logistics/index.js';
 import messages from './messages/index.js';
 import ocr from './ocr/index.js';
 import push from './push/index.js';
@@ -9,4 +10,4 @@ import wxacode from './wxacode/index.js';
  * Every area module the emulator mounts, in order. A new area is one folder here (its index.ts exports the module) plus
  * one line here.
  */
-export const areas: AreaModule[] = [messages, wxacode, links, ocr, push];
+export const areas: AreaModule[] = [messages, wxacode, links, ocr, push, logistics];

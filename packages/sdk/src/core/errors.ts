@@ -43,7 +43,10 @@ export class ApiError extends MiniAppError {
   }
 }
 
-/** Immediate delivery / logistics errors also carry the carrier's `resultcode`/`resultmsg`. */
+/**
+ * Immediate delivery / logistics errors also carry the carrier's `resultcode`/`resultmsg` (for the
+ * logistics assistant: its `delivery_resultcode` / `delivery_resultmsg`).
+ */
 export class DeliveryError extends ApiError {
   override name = 'DeliveryError';
   readonly resultcode: number;
@@ -60,6 +63,26 @@ export class DeliveryError extends ApiError {
     this.resultcode = args.resultcode;
     this.resultmsg = args.resultmsg;
   }
+}
+
+/**
+ * The error for a non-zero errcode: a DeliveryError when the body carries the logistics carrier's
+ * second level (`delivery_resultcode` / `delivery_resultmsg`, errcode 9300501), else an ApiError.
+ */
+export function apiErrorOf(errcode: number, api: string, body: Record<string, any>): ApiError {
+  const errmsg = String(body.errmsg ?? '');
+  if (body.delivery_resultcode !== undefined && body.delivery_resultcode !== null) {
+    const resultcode = Number(body.delivery_resultcode);
+    return new DeliveryError({
+      errcode,
+      errmsg,
+      api,
+      body,
+      resultcode: Number.isFinite(resultcode) ? resultcode : -1,
+      resultmsg: String(body.delivery_resultmsg ?? ''),
+    });
+  }
+  return new ApiError({ errcode, errmsg, api, body });
 }
 
 /** A non-2xx HTTP status from the server. */

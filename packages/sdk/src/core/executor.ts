@@ -4,7 +4,7 @@
  * retries with backoff (idempotent endpoints only), redacted logging.
  */
 import type { CallOptions, Endpoint } from './endpoint.js';
-import { ApiError, HttpError, MiniAppError, ValidationError } from './errors.js';
+import { ApiError, HttpError, MiniAppError, ValidationError, apiErrorOf } from './errors.js';
 import type { Logger } from './logger.js';
 import { encodeMultipart, readFileInput } from './multipart.js';
 import { backoffDelay, isRetryable, sleep } from './retry.js';
@@ -267,7 +267,7 @@ export class Executor {
       }
       obj.errcode = n;
       if (n !== 0) {
-        throw new ApiError({ errcode: n, errmsg: String(obj.errmsg ?? ''), api: c.ep.name, body: obj });
+        throw apiErrorOf(n, c.ep.name, obj);
       }
     }
     return obj;

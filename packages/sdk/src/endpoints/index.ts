@@ -5,6 +5,8 @@
 import { auth } from './auth.js';
 import { customerServiceMessage } from './customer-service-message.js';
 import { shortlink, urllink, urlscheme } from './links.js';
+import { logistics } from './logistics.js';
+import { logisticsService } from './logistics-service.js';
 import { ocr } from './ocr.js';
 import { phonenumber } from './phonenumber.js';
 import { subscribeMessage } from './subscribe-message.js';
@@ -22,6 +24,8 @@ export const endpoints = {
   urllink,
   shortlink,
   ocr,
+  logistics,
+  logisticsService,
 };
 
 export type Endpoints = typeof endpoints;

@@ -5,6 +5,8 @@
  * @see https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
  */
 
+import type { ExpressActionType } from '../endpoints/logistics.js';
+
 /** Fields every push carries. */
 export interface PushBase {
   /** The mini program's original id (`gh_...`), not the appid. */
@@ -129,8 +131,10 @@ export interface WaybillStatusReply {
 
 /** One node of a logistics path. */
 export interface ExpressPathAction {
+  /** Unix seconds. */
   ActionTime: number;
-  ActionType: number;
+  /** A code of `EXPRESS_ACTION_TYPE` (100001 揽件成功 …) or any other number. */
+  ActionType: ExpressActionType;
   ActionMsg: string;
 }
 
@@ -142,14 +146,19 @@ export interface AddExpressPathEvent extends EventBase<'add_express_path'> {
   DeliveryID: string;
   /** Spelled exactly `WayBillId`. */
   WayBillId: string;
+  /** In 2021+ docs only: may be absent. */
   OrderId?: string;
+  /** Grows with every update of the path. */
   Version: number;
+  /** Number of nodes in `Actions`. */
   Count: number;
+  /** The full path so far, oldest first; an array even for one node (XML repeats `<Actions>`). */
   Actions: ExpressPathAction[];
 }
 
 /**
- * Logistics: the carrier reviewed a merchant-account binding.
+ * Logistics: the carrier reviewed a merchant-account binding (`logistics.bindAccount`); errcode 0 =
+ * bound. Reply `success`.
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/event_push/express/business/Bind_merchant_review_result_update_event.html
  */
 export interface UpdateBusinessBindResultEvent extends EventBase<'update_business_bind_result'> {

@@ -5,8 +5,12 @@
 import { auth } from './auth.js';
 import { customerServiceMessage } from './customer-service-message.js';
 import { shortlink, urllink, urlscheme } from './links.js';
+import { internet } from './internet.js';
 import { ocr } from './ocr.js';
+import { orderShipping, orderShippingHelpers } from './order-shipping.js';
 import { phonenumber } from './phonenumber.js';
+import { riskControl } from './risk-control.js';
+import { security } from './security.js';
 import { subscribeMessage } from './subscribe-message.js';
 import { uniformMessage } from './uniform-message.js';
 import { wxacode } from './wxacode.js';
@@ -22,6 +26,20 @@ export const endpoints = {
   urllink,
   shortlink,
   ocr,
+  security,
+  orderShipping,
+  riskControl,
+  internet,
 };
 
 export type Endpoints = typeof endpoints;
+
+/**
+ * Methods an area adds on top of its table (built from the table's methods, e.g.
+ * `app.orderShipping.iterateOrders`). One line per area.
+ */
+export const areaHelpers = {
+  orderShipping: orderShippingHelpers,
+};
+
+export type AreaHelpers = typeof areaHelpers;

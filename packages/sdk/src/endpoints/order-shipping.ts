@@ -328,7 +328,7 @@ function checkShipment(api: string, s: Record<string, any>, path: string): void 
   if (s.delivery_mode === 1 && list.length !== 1) {
     fail(api, at('shipping_list'), 'unified delivery (delivery_mode 1) takes exactly one package');
   }
-  list.forEach((item: unknown, i: number) => checkItem(api, item, at(`shipping_list[${i}]`), express));
+  for (const [i, item] of list.entries()) checkItem(api, item, at(`shipping_list[${i}]`), express);
 }
 
 function checkPayer(api: string, p: Record<string, any>): void {

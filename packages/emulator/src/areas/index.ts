@@ -2,11 +2,14 @@ import type { AreaModule } from '../context.js';
 import links from './links/index.js';
 import messages from './messages/index.js';
 import ocr from './ocr/index.js';
+import orderShipping from './order-shipping/index.js';
 import push from './push/index.js';
+import riskControl from './risk-control/index.js';
+import security from './security/index.js';
 import wxacode from './wxacode/index.js';
 
 /**
  * Every area module the emulator mounts, in order. A new area is one folder here (its index.ts exports the module) plus
  * one line here.
  */
-export const areas: AreaModule[] = [messages, wxacode, links, ocr, push];
+export const areas: AreaModule[] = [messages, wxacode, links, ocr, push, security, orderShipping, riskControl];

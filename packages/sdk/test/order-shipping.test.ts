@@ -304,20 +304,74 @@ describe('orderShipping rules and errcodes', () => {
 
   // Wire-level rules: each body is what a careless client might send; the SDK itself refuses them all.
   const bad: Array<[string, number, (b: Record<string, any>) => void]> = [
-    ['order_number_type 3', 268485194, (b) => (b.order_key = { order_number_type: 3 })],
-    ['type 2 without transaction_id', 268485195, (b) => (b.order_key = { order_number_type: 2 })],
-    ['type 1 without mchid', 268485196, (b) => (b.order_key = { order_number_type: 1, out_trade_no: 'x' })],
-    ['type 1 without out_trade_no', 268485197, (b) => (b.order_key = { order_number_type: 1, mchid: '1' })],
-    ['delivery_mode 3', 268485224, (b) => (b.delivery_mode = 3)],
-    ['logistics_type 5', 10060005, (b) => (b.logistics_type = 5)],
+    [
+      'order_number_type 3',
+      268485194,
+      (b) => {
+        b.order_key = { order_number_type: 3 };
+      },
+    ],
+    [
+      'type 2 without transaction_id',
+      268485195,
+      (b) => {
+        b.order_key = { order_number_type: 2 };
+      },
+    ],
+    [
+      'type 1 without mchid',
+      268485196,
+      (b) => {
+        b.order_key = { order_number_type: 1, out_trade_no: 'x' };
+      },
+    ],
+    [
+      'type 1 without out_trade_no',
+      268485197,
+      (b) => {
+        b.order_key = { order_number_type: 1, mchid: '1' };
+      },
+    ],
+    [
+      'delivery_mode 3',
+      268485224,
+      (b) => {
+        b.delivery_mode = 3;
+      },
+    ],
+    [
+      'logistics_type 5',
+      10060005,
+      (b) => {
+        b.logistics_type = 5;
+      },
+    ],
     [
       'split for virtual goods',
       10060006,
       (b) => Object.assign(b, { logistics_type: 3, delivery_mode: 2, is_all_delivered: true }),
     ],
-    ['split without is_all_delivered', 10060007, (b) => (b.delivery_mode = 2)],
-    ['empty item_desc', 10060008, (b) => (b.shipping_list[0].item_desc = '')],
-    ['item_desc of 121 characters', 10060009, (b) => (b.shipping_list[0].item_desc = '货'.repeat(121))],
+    [
+      'split without is_all_delivered',
+      10060007,
+      (b) => {
+        b.delivery_mode = 2;
+      },
+    ],
+    [
+      'empty item_desc',
+      10060008,
+      (b) => {
+        b.shipping_list[0].item_desc = '';
+      },
+    ],
+    [
+      'item_desc of 121 characters',
+      10060009,
+      (b) => {
+        b.shipping_list[0].item_desc = '货'.repeat(121);
+      },
+    ],
     ['express without tracking_no', 268485226, (b) => delete b.shipping_list[0].tracking_no],
     ['express without express_company', 268485227, (b) => delete b.shipping_list[0].express_company],
     ['unified with two packages', 268485228, (b) => b.shipping_list.push({ ...b.shipping_list[0] })],
@@ -331,10 +385,34 @@ describe('orderShipping rules and errcodes', () => {
           shipping_list: Array(16).fill(b.shipping_list[0]),
         }),
     ],
-    ['express_company of 129 bytes', 10060025, (b) => (b.shipping_list[0].express_company = 'X'.repeat(129))],
-    ['tracking_no of 129 bytes', 10060026, (b) => (b.shipping_list[0].tracking_no = '9'.repeat(129))],
-    ['SF without a contact', 10060014, (b) => (b.shipping_list[0].express_company = 'SF')],
-    ['a fully masked contact', 10060014, (b) => (b.shipping_list[0].contact = { receiver_contact: '189********' })],
+    [
+      'express_company of 129 bytes',
+      10060025,
+      (b) => {
+        b.shipping_list[0].express_company = 'X'.repeat(129);
+      },
+    ],
+    [
+      'tracking_no of 129 bytes',
+      10060026,
+      (b) => {
+        b.shipping_list[0].tracking_no = '9'.repeat(129);
+      },
+    ],
+    [
+      'SF without a contact',
+      10060014,
+      (b) => {
+        b.shipping_list[0].express_company = 'SF';
+      },
+    ],
+    [
+      'a fully masked contact',
+      10060014,
+      (b) => {
+        b.shipping_list[0].contact = { receiver_contact: '189********' };
+      },
+    ],
   ];
   for (const [what, errcode, mutate] of bad) {
     test(`upload: ${what} → ${errcode} on the wire, ValidationError in the SDK`, async () => {

@@ -112,7 +112,7 @@ export function shippingAdmin(
       const t = now();
       const order = find(ref);
       order.in_complaint = ref.in_complaint !== false;
-      order.timeline.push({ at: t, event: order.in_complaint ? 'complaint opened' : 'complaint closed' });
+      book.note(order, t, order.in_complaint ? 'complaint opened' : 'complaint closed');
       return view(order);
     },
 

@@ -40,8 +40,10 @@ export class OrderBook {
     if (app?.push) void this.queue.send(appid, message);
   }
 
-  private note(order: Order, at: number, event: string, detail?: string): void {
+  /** Adds a timeline entry (and tells the console). */
+  note(order: Order, at: number, event: string, detail?: string): void {
     order.timeline.push({ at, event, ...(detail ? { detail } : {}) });
+    this.ctx.emit('order-shipping.order', { transaction_id: order.transaction_id, event });
   }
 
   /** Payments whose ingest delay has passed become orders (state 1). */

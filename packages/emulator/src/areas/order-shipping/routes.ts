@@ -121,7 +121,7 @@ export function registerShippingRoutes({ ctx, st, book }: ShippingRoutesDeps): v
     const received = Number(body.received_time);
     if (!Number.isInteger(received) || received < (order.shipped_time ?? 0) || received > now) throw ERR.receivedTime();
     order.confirm_reminder = { at: now, received_time: received };
-    order.timeline.push({ at: now, event: 'confirm-receipt reminder sent to the user' });
+    book.note(order, now, 'confirm-receipt reminder sent to the user');
     return {};
   });
 
@@ -156,7 +156,7 @@ export function registerShippingRoutes({ ctx, st, book }: ShippingRoutesDeps): v
         throw ERR.delayTo();
       }
       order.special = { type, delay_to: delay };
-      order.timeline.push({ at: now, event: 'reported as a presale order', detail: `ships by ${delay}` });
+      book.note(order, now, 'reported as a presale order', `ships by ${delay}`);
     } else {
       order.special = { type };
       // Test orders need no shipping and are refunded automatically.

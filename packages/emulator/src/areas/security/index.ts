@@ -49,6 +49,7 @@ const security: AreaModule = {
         push.status = 'sent';
         void queue.send(app.appid, out.message).then((d) => {
           if (d && typeof d === 'object' && 'id' in d) push.delivery = String((d as { id: unknown }).id);
+          ctx.emit('security.check', { id: check.id, push: push.status });
         });
       }
     }

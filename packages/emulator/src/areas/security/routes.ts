@@ -51,6 +51,7 @@ export function registerSecurityRoutes({ ctx, st, tick }: SecurityRoutesDeps): v
     const full = { id: s.nextId++, at: ctx.clock.now(), ...rec } as CheckRecord;
     s.checks.push(full);
     if (s.checks.length > MAX_CHECKS) s.checks.splice(0, s.checks.length - MAX_CHECKS);
+    ctx.emit('security.check', { id: full.id, api: full.api, errcode: full.errcode });
     return full;
   }
 

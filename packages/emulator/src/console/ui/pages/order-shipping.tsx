@@ -143,7 +143,7 @@ function OrderCard(props: { view: OrderView; appid: string }) {
       <ol class="timeline" data-testid="timeline">
         {timeline.map((e, i) => (
           <li key={`${e.at}-${i}`}>
-            <span class="muted">{formatSeconds(e.at)}</span> {e.event}
+            <span class="muted">{formatSeconds(e.at)}</span> <span>{e.event}</span>
             {e.detail ? <span class="muted"> — {e.detail}</span> : null}
           </li>
         ))}

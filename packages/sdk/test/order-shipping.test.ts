@@ -4,32 +4,25 @@
 // listing with iterateOrders, special orders, every errcode the rules produce, and validation.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
+import type { EmulatorHandle } from '@miniapp-server/emulator';
 import {
-  MiniApp,
+  type MiniApp,
   type TradeManageOrderSettlementEvent,
   type UploadShippingInfoParams,
   ValidationError,
   isSettlementPush,
 } from '@miniapp-server/sdk';
+import { T0, startEmulatorApp } from './helpers/emulator-app.js';
 import { apiError, rejectsWith } from './helpers/errors.js';
 import { type PushApp, startPushApp } from './helpers/push-app.js';
 
-const T0 = 1_700_000_000;
 const BUYER = 'oShipBuyer000000000000000001';
 const OTHER = 'oShipOther000000000000000001';
 const DAY = 86400;
 let seq = 0;
 
 async function setup() {
-  const emu = await startEmulator({ port: 0, clock: { start: T0, frozen: true } });
-  const app = new MiniApp({
-    appId: emu.defaultApp.appid,
-    appSecret: emu.defaultApp.secret,
-    baseUrl: emu.url,
-    maxRetries: 0,
-    clock: { now: () => emu.clock.nowMs() },
-  });
+  const { emu, app } = await startEmulatorApp();
   emu.createUser({ openid: BUYER });
   emu.createUser({ openid: OTHER });
   return { emu, app };

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
-import { MiniApp, ValidationError } from '@miniapp-server/sdk';
+import type { EmulatorHandle } from '@miniapp-server/emulator';
+import { type MiniApp, ValidationError } from '@miniapp-server/sdk';
+import { startEmulatorApp } from './helpers/emulator-app.js';
 import { apiError, rejectsWith } from './helpers/errors.js';
 
 let emu: EmulatorHandle;
@@ -14,14 +15,7 @@ const OPENID = 'oRiskUser0000000000000000001';
 let sessionKey: string;
 
 before(async () => {
-  emu = await startEmulator({ port: 0, clock: { start: 1_700_000_000, frozen: true } });
-  app = new MiniApp({
-    appId: emu.defaultApp.appid,
-    appSecret: emu.defaultApp.secret,
-    baseUrl: emu.url,
-    maxRetries: 0,
-    clock: { now: () => emu.clock.nowMs() },
-  });
+  ({ emu, app } = await startEmulatorApp());
   sessionKey = emu.createUser({ openid: OPENID }).session_key;
 });
 

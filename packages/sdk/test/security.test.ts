@@ -5,9 +5,16 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { type EmulatorHandle, startEmulator } from '@miniapp-server/emulator';
-import { MiniApp, ValidationError, type WxaMediaCheckEvent, isRisky, mediaCheckErrcode } from '@miniapp-server/sdk';
+import type { EmulatorHandle } from '@miniapp-server/emulator';
+import {
+  type MiniApp,
+  ValidationError,
+  type WxaMediaCheckEvent,
+  isRisky,
+  mediaCheckErrcode,
+} from '@miniapp-server/sdk';
 import { PNG } from 'pngjs';
+import { startEmulatorApp } from './helpers/emulator-app.js';
 import { apiError, rejectsWith } from './helpers/errors.js';
 import { type PushApp, startPushApp } from './helpers/push-app.js';
 
@@ -25,14 +32,7 @@ function png(seed: number): Buffer {
 }
 
 before(async () => {
-  emu = await startEmulator({ port: 0, clock: { start: 1_700_000_000, frozen: true } });
-  app = new MiniApp({
-    appId: emu.defaultApp.appid,
-    appSecret: emu.defaultApp.secret,
-    baseUrl: emu.url,
-    maxRetries: 0,
-    clock: { now: () => emu.clock.nowMs() },
-  });
+  ({ emu, app } = await startEmulatorApp());
   emu.createUser({ openid: OPENID });
   pushes = await startPushApp(emu);
 });

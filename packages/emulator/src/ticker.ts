@@ -6,7 +6,7 @@
 import type { AreaContext } from './context.js';
 
 /** Calls `tick` every `ms` real milliseconds until the emulator closes (the timer never holds the process open). */
-export function everyTick(ctx: AreaContext, tick: () => void, ms = 50): void {
+export function everyTick(ctx: AreaContext, tick: () => void, ms = 100): void {
   const timer = setInterval(() => {
     try {
       tick();

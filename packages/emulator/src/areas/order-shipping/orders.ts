@@ -129,7 +129,7 @@ export class OrderBook {
       ) {
         throw ERR.logisticsType();
       }
-      if (total > 15) throw ERR.tooMany();
+      if (total > MAX_PACKAGES) throw ERR.tooMany();
     }
   }
 

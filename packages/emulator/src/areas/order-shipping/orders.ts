@@ -9,6 +9,7 @@ import type { PushQueue } from '../../ticker.js';
 import * as push from './pushes.js';
 import {
   DESCRIPTION_MAX,
+  MAX_PACKAGES,
   type Order,
   REMIND_SHIPPING_AFTER,
   STATE,

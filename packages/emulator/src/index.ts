@@ -32,3 +32,7 @@ export { WX_JSON_TYPE } from './wire.js';
 export { renderTextPng, RENDERABLE, type RenderTextOptions } from './areas/ocr/render.js';
 export type { OcrFixture, OcrFixtureInput, OcrKind } from './areas/ocr/fixtures.js';
 export type { OcrCall, OcrCallFilter, OcrConfig } from './areas/ocr/index.js';
+export type { CheckRecord, SecuritySettings, TextRule, ImageRule, MediaFixture } from './areas/security/state.js';
+export type { TextRuleInput, ImageRuleInput, MediaInput } from './areas/security/admin.js';
+export type { ShippingSettings, Order as ShippingOrderRecord } from './areas/order-shipping/state.js';
+export type { OrderView, OrderRef } from './areas/order-shipping/admin.js';

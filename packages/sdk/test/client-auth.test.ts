@@ -404,7 +404,8 @@ describe('errors and retries', () => {
     const app = new MiniApp({ appId: 'wx4f4bc4dec97d474b', appSecret: 'x'.repeat(32) });
     clients.push(app);
     const { readFileSync } = await import('node:fs');
-    const v = JSON.parse(readFileSync(new URL('./fixtures/vectors.json', import.meta.url), 'utf8')).open_data[0];
+    const v = JSON.parse(readFileSync(new URL('./fixtures/vectors.json', import.meta.url), 'utf8'))
+      .open_data[0];
     const out = app.decryptData({ sessionKey: v.session_key, encryptedData: v.encrypted_data, iv: v.iv });
     assert.equal((out as any).openId, JSON.parse(v.plaintext).openId);
   });

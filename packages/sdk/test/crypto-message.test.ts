@@ -12,9 +12,9 @@ import {
   ValidationError,
 } from '../src/index.js';
 
-const vectors = JSON.parse(readFileSync(new URL('./fixtures/vectors.json', import.meta.url), 'utf8')) as {
-  msg_crypt: Array<Record<string, any>>;
-};
+const vectors = JSON.parse(
+  readFileSync(new URL('./fixtures/vectors.json', import.meta.url), 'utf8'),
+) as { msg_crypt: Array<Record<string, any>> };
 
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const APPID = 'wxb11529c136998cb6';

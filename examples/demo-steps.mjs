@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderTextPng } from '@miniapp-server/emulator';
 import { logisticsSteps } from './demo-logistics.mjs';
+import { securitySteps } from './demo-security.mjs';
 import { startPushReceiver } from './push-receiver.mjs';
 
 /** @type {Array<[string, (ctx: any) => Promise<unknown>]>} */
@@ -189,4 +190,5 @@ export const steps = [
     },
   ],
   ...logisticsSteps,
+  ...securitySteps,
 ];

@@ -4,6 +4,7 @@
  * Areas never import each other; they talk to the core only through `AreaContext`.
  */
 import type { FastifyRequest } from 'fastify';
+import type { Payment } from './state.js';
 
 /** A WeChat-style failure: the core answers HTTP 200 with `{errcode, errmsg: "<errmsg> rid: <id>", ...extra}`. */
 export class WxError extends Error {
@@ -135,6 +136,8 @@ export interface AreaContext {
   listApps(): EmuApp[];
   getUser(appid: string, openid: string): EmuUser | undefined;
   listUsers(appid: string): EmuUser[];
+  /** Payments recorded for an app (admin `POST /__emulator/payments`), oldest first. Read-only. */
+  listPayments(appid: string): readonly Readonly<Payment>[];
   /** Deterministic-enough ids for tickets, media ids, rids. */
   randomId(bytes?: number): string;
   /**

@@ -35,3 +35,7 @@ export type { OcrCall, OcrCallFilter, OcrConfig } from './areas/ocr/index.js';
 // Logistics area: the admin views of parcels and the settings.
 export type { ParcelView } from './areas/logistics/admin.js';
 export type { LogisticsSettings, PathNode, Account, ReturnRecord, TraceToken } from './areas/logistics/state.js';
+export type { CheckRecord, SecuritySettings, TextRule, ImageRule, MediaFixture } from './areas/security/state.js';
+export type { TextRuleInput, ImageRuleInput, MediaInput } from './areas/security/admin.js';
+export type { ShippingSettings, Order as ShippingOrderRecord } from './areas/order-shipping/state.js';
+export type { OrderView, OrderRef } from './areas/order-shipping/admin.js';

@@ -207,6 +207,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     listApps: () => Object.values(state.apps),
     getUser: (appid, openid) => state.users[userKey(appid, openid)],
     listUsers: (appid) => Object.values(state.users).filter((u) => u.appid === appid),
+    listPayments: (appid) => state.payments.filter((p) => p.appid === appid),
     randomId: (bytes = 16) => randomBytes(bytes).toString('hex'),
     async push(appid, message) {
       const target = state.apps[appid];

@@ -46,6 +46,9 @@ export interface Payment {
   out_trade_no?: string;
   /** Unix seconds. */
   paid_at: number;
+  /** Amount in 分 (shipping management's `paid_amount`). */
+  amount?: number;
+  sub_mch_id?: string;
 }
 
 export interface StableSlot {

@@ -12,7 +12,7 @@ import { RETRY_DEFAULTS } from './core/retry.js';
 import { Transport } from './core/transport.js';
 import { PushReceiver, type PushReceiverOptions } from './push/receiver.js';
 import { type DecryptDataOptions, decryptData } from './crypto/open-data.js';
-import { type Endpoints, endpoints } from './endpoints/index.js';
+import { type AreaHelpers, type Endpoints, areaHelpers, endpoints } from './endpoints/index.js';
 import { CustomTokenSource, TokenManager, type TokenMode, type TokenSource } from './token/manager.js';
 import { MemoryTokenStore, type TokenStore } from './token/store.js';
 
@@ -77,7 +77,10 @@ export interface RawRequestOptions {
   idempotent?: boolean;
 }
 
-type Namespaces = { readonly [N in keyof Endpoints]: AreaMethods<Endpoints[N]> };
+type HelperMethods<N> = N extends keyof AreaHelpers
+  ? { readonly [K in keyof AreaHelpers[N]]: AreaHelpers[N][K] extends (m: any) => infer F ? F : never }
+  : unknown;
+type Namespaces = { readonly [N in keyof Endpoints]: AreaMethods<Endpoints[N]> & HelperMethods<N> };
 
 /** Official API names, e.g. `'wxacode.getUnlimited'`. */
 export type ApiName = {
@@ -157,6 +160,8 @@ export class MiniApp {
         methods[key] = (params, opts) => this.executor.call(ep, params, opts);
         this.byName.set(`${ns}.${key}`, ep);
       }
+      const helpers = (areaHelpers as Record<string, Record<string, (m: unknown) => any>>)[ns];
+      for (const [key, make] of Object.entries(helpers ?? {})) methods[key] = make(methods);
       (this as Record<string, unknown>)[ns] = Object.freeze(methods);
     }
   }

@@ -22,6 +22,31 @@ export type * from './endpoints/logistics.js';
 export { EXPRESS_ACTION_TYPE, ACCOUNT_STATUS, decodePrintHtml } from './endpoints/logistics.js';
 export type * from './endpoints/logistics-service.js';
 export { WAYBILL_STATUS, RETURN_STATUS, RETURN_ORDER_STATUS } from './endpoints/logistics-service.js';
+export type * from './endpoints/security.js';
+export {
+  isRisky,
+  SecCheckScene,
+  SecCheckLabel,
+  MediaType,
+  MSG_SEC_CHECK_MAX_CHARS,
+  IMG_SEC_CHECK_MAX_BYTES,
+} from './endpoints/security.js';
+export type * from './endpoints/order-shipping.js';
+export {
+  OrderNumberType,
+  LogisticsType,
+  DeliveryMode,
+  OrderState,
+  SpecialOrderType,
+  ConfirmReceiveMethod,
+  MAX_SHIPPING_PACKAGES,
+  ITEM_DESC_MAX_CHARS,
+  ORDER_NOT_FOUND_RETRY_DELAYS_MS,
+  formatUploadTime,
+} from './endpoints/order-shipping.js';
+export type * from './endpoints/risk-control.js';
+export { RiskScene } from './endpoints/risk-control.js';
+export type * from './endpoints/internet.js';
 
 // Errors
 export {
@@ -71,7 +96,7 @@ export {
   type PushErrorHandler,
 } from './push/receiver.js';
 export type * from './push/events.js';
-export { pushEventName } from './push/events.js';
+export { pushEventName, isSettlementPush, mediaCheckErrcode } from './push/events.js';
 export { parsePush, serialisePush, type PushFormat } from './push/formats.js';
 export { createSignedPush, type CreateSignedPushOptions, type SignedPush } from './push/testing.js';
 export type { NodeHandler } from './push/adapters/node.js';

@@ -28,6 +28,24 @@ test('endpoint methods are typed by their table entries', () => {
     // @ts-expect-error getPaidUnionId needs transaction_id or mch_id + out_trade_no
     await app.auth.getPaidUnionId({ openid: 'o', mch_id: 'm' });
     await app.auth.getPaidUnionId({ openid: 'o', mch_id: 'm', out_trade_no: 'n' });
+    for await (const o of app.orderShipping.iterateOrders({ order_state: 1 })) void o.merchant_trade_no;
+    await app.orderShipping.uploadShippingInfo(
+      {
+        order_key: { order_number_type: 1, mchid: 'm', out_trade_no: 'n' },
+        logistics_type: 3,
+        delivery_mode: 1,
+        shipping_list: [{ item_desc: 'x' }],
+        upload_time: new Date(),
+        payer: { openid: 'o' },
+      },
+      { retryOrderNotFound: true },
+    );
+    // @ts-expect-error a type-2 order key carries transaction_id, not mchid
+    void ({ order_number_type: 2, mchid: 'm' } satisfies import('@miniapp-server/sdk').OrderKey);
+    // @ts-expect-error unoin_id is spelled as WeChat sends it
+    void (await app.riskControl.getUserRiskRank({ appid: 'a', openid: 'o', scene: 0, client_ip: 'i' })).union_id;
+    const vaild: boolean = (await app.auth.checkEncryptedData({ encryptedData: 'x' })).vaild;
+    void vaild;
     const code: WxacodeResult = await app.wxacode.getUnlimited({ scene: 'a=1' });
     const bytes: Buffer = code.data;
     const sent = await app.subscribeMessage.send({ touser: 'o', template_id: 't', data: { thing1: { value: 'x' } } });

@@ -17,6 +17,7 @@ export const SECRET_FIELDS = new Set([
   'encoding_aes_key',
   'access_token',
   'delivery_sign',
+  'keySecret',
   'biz_id_password',
   'password',
   'private_key',

@@ -75,6 +75,9 @@ export interface PaymentInput {
   out_trade_no?: string;
   /** Unix seconds. @default now (virtual clock) */
   paid_at?: number;
+  /** Amount in 分. */
+  amount?: number;
+  sub_mch_id?: string;
 }
 
 export interface ClockInfo {
@@ -265,6 +268,13 @@ export class AdminOps {
     if (transaction_id) p.transaction_id = transaction_id;
     if (mch_id) p.mch_id = mch_id;
     if (out_trade_no) p.out_trade_no = out_trade_no;
+    const sub_mch_id = str(input.sub_mch_id, 'sub_mch_id');
+    if (sub_mch_id) p.sub_mch_id = sub_mch_id;
+    if (input.amount !== undefined) {
+      if (!Number.isInteger(input.amount) || input.amount < 0)
+        throw new AdminError(400, 'amount must be an integer (分)');
+      p.amount = input.amount;
+    }
     this.d.state.payments.push(p);
     return { ...p };
   }

@@ -65,6 +65,8 @@ export interface EndpointSpec<P, R> {
   bigIntKeys?: string[];
   /** Post-processes a successful decoded response (JSON object or BinaryResult) with the response headers. */
   decode?: (result: any, headers: Record<string, string | string[] | undefined>) => R;
+  /** Wraps the whole call, each `attempt()` validating and sending anew (e.g. an opt-in retry of one errcode). */
+  around?: (attempt: () => Promise<R>, options?: CallOptions) => Promise<R>;
 }
 
 /** A resolved table entry. `name` is the official API name, e.g. `wxacode.getUnlimited`. */
@@ -100,6 +102,12 @@ export interface CallOptions {
    * @default 'json'
    */
   bodyEncoding?: 'json' | 'form';
+  /**
+   * orderShipping upload APIs: retry errcode 10060001 (支付单不存在) with backoff, because a payment
+   * reaches the shipping system up to a minute after it is made. `true` waits 5 s, 15 s, 60 s.
+   * @default false
+   */
+  retryOrderNotFound?: boolean | { delaysMs?: readonly number[] };
 }
 
 /** The method an entry becomes on the client. Endpoints without params take an optional `params`. */

@@ -87,7 +87,7 @@ export class Executor {
   /** Calls one endpoint. Never throws synchronously: every failure is a rejected promise. */
   call(ep: Endpoint, params: any, opts?: CallOptions): Promise<any> {
     try {
-      return this.prepare(ep, params, opts);
+      return ep.around ? ep.around(() => this.prepare(ep, params, opts), opts) : this.prepare(ep, params, opts);
     } catch (err) {
       return Promise.reject(err);
     }

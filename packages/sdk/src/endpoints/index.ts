@@ -7,8 +7,12 @@ import { customerServiceMessage } from './customer-service-message.js';
 import { shortlink, urllink, urlscheme } from './links.js';
 import { logistics } from './logistics.js';
 import { logisticsService } from './logistics-service.js';
+import { internet } from './internet.js';
 import { ocr } from './ocr.js';
+import { orderShipping, orderShippingHelpers } from './order-shipping.js';
 import { phonenumber } from './phonenumber.js';
+import { riskControl } from './risk-control.js';
+import { security } from './security.js';
 import { subscribeMessage } from './subscribe-message.js';
 import { uniformMessage } from './uniform-message.js';
 import { wxacode } from './wxacode.js';
@@ -26,6 +30,20 @@ export const endpoints = {
   ocr,
   logistics,
   logisticsService,
+  security,
+  orderShipping,
+  riskControl,
+  internet,
 };
 
 export type Endpoints = typeof endpoints;
+
+/**
+ * Methods an area adds on top of its table (built from the table's methods, e.g.
+ * `app.orderShipping.iterateOrders`). One line per area.
+ */
+export const areaHelpers = {
+  orderShipping: orderShippingHelpers,
+};
+
+export type AreaHelpers = typeof areaHelpers;

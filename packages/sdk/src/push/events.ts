@@ -168,25 +168,112 @@ export interface UpdateBusinessBindResultEvent extends EventBase<'update_busines
   biz_id: string;
 }
 
+/** One strategy's finding in a `wxa_media_check` push. */
+export interface WxaMediaCheckDetail {
+  strategy?: string;
+  /** Only a 0 makes this item valid. */
+  errcode?: number;
+  suggest?: 'pass' | 'review' | 'risky' | (string & {});
+  /** Open number: 100 normal, 20001 politics, 20002 porn, 20006 illegal, 21000 other, ... */
+  label?: number;
+  prob?: number;
+}
+
 /**
- * Result of an asynchronous media security check (`mediaCheckAsync`). Not described in
- * PROTOCOL.md: fields follow the official page, version 2 with the version-1 fields optional
- * [unverified]; unknown fields are kept.
- * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_mediacheckasync
+ * Version 2 verdict of `security.mediaCheckAsync` (PROTOCOL §16.3.1). `errcode` -1008 = WeChat
+ * could not download the media (no verdict). `detail` is an array (repeated `<detail>` in XML);
+ * absent when WeChat sent none.
+ * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_mediacheckasync.html
  */
-export interface WxaMediaCheckEvent extends EventBase<'wxa_media_check'> {
-  appid?: string;
+export interface WxaMediaCheckV2Event extends EventBase<'wxa_media_check'> {
+  appid: string;
   /** Matches the `trace_id` mediaCheckAsync returned. */
   trace_id: string;
-  version?: number;
-  detail?: Array<{ strategy?: string; errcode?: number; suggest?: string; label?: number; prob?: number }>;
-  errcode?: number;
+  version: 2;
+  /** 0 = the verdict is valid; -1008 = the media could not be downloaded. */
+  errcode: number;
   errmsg?: string;
-  result?: { suggest?: 'pass' | 'review' | 'risky' | (string & {}); label?: number };
-  /** Version 1: 0 = safe, 1 = risky. */
-  isrisky?: number;
+  result?: { suggest: 'pass' | 'review' | 'risky' | (string & {}); label: number };
+  detail?: WxaMediaCheckDetail[];
+}
+
+/**
+ * Version 1 (legacy: calls without `version`) media-check push (PROTOCOL §16.3.2): `isrisky`,
+ * and `status_code` 0 or -1008 for a download failure — sent as the unsigned 4294966288 too
+ * (`mediaCheckErrcode(e)` reads either).
+ */
+export interface WxaMediaCheckV1Event extends EventBase<'wxa_media_check'> {
+  appid: string;
+  trace_id: string;
+  version?: undefined;
+  /** 0 no risk found, 1 risky. */
+  isrisky: number;
+  /** Usually empty. */
   extra_info_json?: string;
-  status_code?: number;
+  status_code: number;
+  detail?: WxaMediaCheckDetail[];
+}
+
+/** A media-check verdict: narrow with `e.version === 2`. */
+export type WxaMediaCheckEvent = WxaMediaCheckV2Event | WxaMediaCheckV1Event;
+
+/** Fields of the two order pushes that identify the payment (merchant_* naming, as getOrder). */
+interface TradeManageOrderFields {
+  transaction_id: string;
+  merchant_id: string;
+  sub_merchant_id?: string;
+  merchant_trade_no: string;
+  /** Unix seconds. */
+  pay_time: number;
+  msg?: string;
+}
+
+/**
+ * "Connect the shipping-management API": sent when the app is authorised, at its first trade,
+ * and daily while trades exist that were never shipped. `msg` is opaque text.
+ * @see https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html
+ */
+export interface TradeManageRemindAccessApiEvent extends EventBase<'trade_manage_remind_access_api'> {
+  msg: string;
+}
+
+/** An order paid more than 48 hours ago is still unshipped (apps that shipped before). */
+export interface TradeManageRemindShippingEvent
+  extends EventBase<'trade_manage_remind_shipping'>,
+    TradeManageOrderFields {}
+
+/**
+ * Sent twice per order: when shipping completes (`estimated_settlement_time`, no
+ * `settlement_time`) and at settlement (`confirm_receive_method`, `confirm_receive_time`,
+ * `settlement_time`). Tell them apart with `'settlement_time' in e` or `isSettlementPush(e)`.
+ * `confirm_receive_method` (1 auto, 2 manual as documented) is reported reversed in production:
+ * never drive logic with it; read `order_state` with getOrder.
+ */
+export interface TradeManageOrderSettlementEvent
+  extends EventBase<'trade_manage_order_settlement'>,
+    TradeManageOrderFields {
+  /** Unix seconds. */
+  shipped_time: number;
+  /** Shipping-time push only. */
+  estimated_settlement_time?: number;
+  /** Settlement push only; unreliable (see above). */
+  confirm_receive_method?: number;
+  /** Settlement push only. */
+  confirm_receive_time?: number;
+  /** Settlement push only. */
+  settlement_time?: number;
+}
+
+/** Whether a `trade_manage_order_settlement` push is the settlement one (not the shipping one). */
+export function isSettlementPush(e: TradeManageOrderSettlementEvent): boolean {
+  // The shipping push may carry the settlement fields empty ("" or 0) rather than omit them.
+  return Number(e.settlement_time) > 0;
+}
+
+/** A media-check push's outcome code as a signed 32-bit number: 0 ok, -1008 download failed (v1 and v2). */
+export function mediaCheckErrcode(e: WxaMediaCheckEvent): number {
+  const code = e.version === 2 ? e.errcode : e.status_code;
+  return Number(code ?? 0) | 0;
 }
 
 /**
@@ -210,6 +297,9 @@ export interface PushEventMap {
   'event.add_express_path': AddExpressPathEvent;
   'event.update_business_bind_result': UpdateBusinessBindResultEvent;
   'event.wxa_media_check': WxaMediaCheckEvent;
+  'event.trade_manage_remind_access_api': TradeManageRemindAccessApiEvent;
+  'event.trade_manage_remind_shipping': TradeManageRemindShippingEvent;
+  'event.trade_manage_order_settlement': TradeManageOrderSettlementEvent;
   'event.debug_demo': DebugDemoEvent;
 }
 

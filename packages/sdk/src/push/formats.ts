@@ -35,6 +35,14 @@ const NUMERIC_KEYS = new Set([
   'isrisky',
   'label',
   'prob',
+  ...[
+    'pay_time',
+    'shipped_time',
+    'estimated_settlement_time',
+    'confirm_receive_method',
+    'confirm_receive_time',
+    'settlement_time',
+  ],
 ]);
 /** Documented string fields (ids, text): kept as strings even when a JSON sender used a number or XML omitted CDATA. */
 const STRING_KEYS = new Set([
@@ -63,9 +71,10 @@ const STRING_KEYS = new Set([
   'trace_id',
   'appid',
   'debug_str',
+  ...['transaction_id', 'merchant_id', 'sub_merchant_id', 'merchant_trade_no', 'msg'],
 ]);
 /** Elements that are lists on the wire even when only one is present. */
-const ARRAY_KEYS = new Set(['List', 'Actions']);
+const ARRAY_KEYS = new Set(['List', 'Actions', 'detail']);
 
 const CDATA = '#cdata';
 const TEXT = '#text';

@@ -3,11 +3,15 @@
  * export is a `definePage({...})`) plus one line here. See docs/console.md, "Adding a page".
  */
 import type { PageDef } from '../lib/page.js';
+import contentSecurity from './content-security.js';
+import orderShipping from './order-shipping.js';
 import overview from './overview.js';
 import parcels from './parcels.js';
 
 export const pages: PageDef[] = [
   overview,
   parcels,
+  contentSecurity,
+  orderShipping,
   // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
 ];

@@ -18,6 +18,16 @@ export type * from './endpoints/wxacode.js';
 export type * from './endpoints/links.js';
 export type * from './endpoints/ocr.js';
 export { OCR_MAX_IMAGE_BYTES } from './endpoints/ocr.js';
+export type * from './endpoints/immediate-delivery.js';
+export { CARGO_CLASSES } from './endpoints/immediate-delivery-order.js';
+export {
+  ORDER_STATUS,
+  ORDER_STATUS_LABELS,
+  isTerminal,
+  orderStatusLabel,
+  type KnownOrderStatus,
+  type OrderStatus,
+} from './endpoints/immediate-delivery-status.js';
 
 // Errors
 export {
@@ -51,6 +61,7 @@ export {
   type EncryptMessageOptions,
   type DecryptMessageOptions,
 } from './crypto/message.js';
+export { deliverySign, SANDBOX_SHOP } from './crypto/delivery.js';
 
 // Push
 export { MemoryDedupeStore, defaultDedupeKey, type DedupeStore } from './push/dedupe.js';

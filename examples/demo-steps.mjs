@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderTextPng } from '@miniapp-server/emulator';
+import { deliverySteps } from './demo-immediate-delivery.mjs';
 import { startPushReceiver } from './push-receiver.mjs';
 
 /** @type {Array<[string, (ctx: any) => Promise<unknown>]>} */
@@ -187,4 +188,5 @@ export const steps = [
       return { succeeded: r.length, token_requests: emu.tokenRequestCount() - before };
     },
   ],
+  ...deliverySteps,
 ];

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startEmulator } from '@miniapp-server/emulator';
 import { MiniApp } from '@miniapp-server/sdk';
+// @ts-expect-error: a plain .mjs example without type declarations
 import { deliverySteps } from './demo-immediate-delivery.mjs';
 
 test('npm start: quote, order, carrier refusal, and every status push up to 302', async () => {
@@ -11,7 +12,8 @@ test('npm start: quote, order, carrier refusal, and every status push up to 302'
   const ctx: { emu: typeof emu; app: MiniApp; state: Record<string, any> } = { emu, app, state: {} };
   try {
     const out: unknown[] = [];
-    for (const [, run] of deliverySteps) out.push(await run(ctx));
+    for (const [, run] of deliverySteps as Array<[string, (c: typeof ctx) => Promise<unknown>]>)
+      out.push(await run(ctx));
     const journey = String(out.at(-1));
     const pushes = journey.split('\n').filter((l) => l.includes(' push '));
     assert.deepEqual(

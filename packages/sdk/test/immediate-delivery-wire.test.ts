@@ -74,7 +74,9 @@ describe('status helpers', () => {
 async function listen(answer: (path: string, body: string) => unknown) {
   const server: Server = createServer((req, res) => {
     let body = '';
-    req.on('data', (c) => (body += c));
+    req.on('data', (c) => {
+      body += c;
+    });
     req.on('end', () => {
       res.setHeader('content-type', 'application/json; encoding=utf-8');
       res.end(JSON.stringify(answer(req.url ?? '', body)));
@@ -144,7 +146,7 @@ describe('lenient decoding', () => {
     assert.equal(a.couponfee, 0);
     assert.equal(a.order_status, 1);
     assert.equal(a.resultcode, 0);
-    assert.equal((a as Record<string, unknown>).sender_lng, 113.3);
+    assert.equal((a as unknown as Record<string, unknown>).sender_lng, 113.3);
   });
 
   test('resultcode ≠ 0 without errcode → DeliveryError; errcode ≠ 0 → ApiError (not a DeliveryError)', async () => {

@@ -104,6 +104,17 @@ export interface AdminRouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to `/__emulator/`, e.g. `users` → `/__emulator/users`. */
   path: string;
+  /**
+   * Console topic published after a successful non-GET call (docs/console.md).
+   * @default the first path segment (`ocr/fixtures` → `ocr`)
+   */
+  topic?: string;
+  /**
+   * The answer echoes secrets the caller set or needs (create, update, snapshot). Every other admin
+   * answer, and any answer to the console (`x-emulator-console` header), has them masked as `***`.
+   * @default false
+   */
+  reveal?: boolean;
   handler(req: {
     query: Record<string, string>;
     body: any;

@@ -1,0 +1,11 @@
+/**
+ * Every console page, in navigation order. A new page is one file in this folder (its default
+ * export is a `definePage({...})`) plus one line here. See docs/console.md, "Adding a page".
+ */
+import type { PageDef } from '../lib/page.js';
+import overview from './overview.js';
+
+export const pages: PageDef[] = [
+  overview,
+  // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
+];

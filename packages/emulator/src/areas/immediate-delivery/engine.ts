@@ -4,6 +4,7 @@
  * riders take the steps that are due on the virtual clock, in time order, each with its own
  * action_time. Pushes of one order are sent one after another, so the app sees them in order.
  */
+import { ORDER_STATUS_LABELS } from '@miniapp-server/sdk';
 import type { AreaContext } from '../../context.js';
 import { type Carrier, CARRIERS } from './carriers.js';
 import { assignRider, estimatedArrival, planSteps, riderPosition, secondsToArrival } from './rider.js';
@@ -97,8 +98,12 @@ export class DeliveryEngine {
     const now = this.ctx.clock.now();
     const carrier = this.carrier(order);
     const { plan, ...rest } = order;
+    const label = (s: number) => (ORDER_STATUS_LABELS as Record<number, { zh: string; en: string }>)[s] ?? null;
+    const copy = structuredClone(rest);
     return {
-      ...structuredClone(rest),
+      ...copy,
+      timeline: copy.timeline.map((t) => ({ ...t, label: label(t.order_status) })),
+      label: label(order.order_status),
       delivery_name: carrier.delivery_name,
       terminal: isTerminal(order.order_status),
       rider_position: riderPosition(order, carrier, now) ?? null,

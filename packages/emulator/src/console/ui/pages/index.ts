@@ -3,9 +3,11 @@
  * export is a `definePage({...})`) plus one line here. See docs/console.md, "Adding a page".
  */
 import type { PageDef } from '../lib/page.js';
+import deliveries from './deliveries.js';
 import overview from './overview.js';
 
 export const pages: PageDef[] = [
   overview,
+  deliveries,
   // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
 ];

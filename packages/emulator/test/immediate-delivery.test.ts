@@ -214,6 +214,24 @@ describe('admin API', () => {
     );
   });
 
+  test('an account with a store: orders without a sender are picked up there', async () => {
+    const secret = 'dada-own-secret';
+    await http.admin('POST', 'delivery/accounts', {
+      delivery_id: 'DADA',
+      shopid: 'da-own',
+      secret,
+      shop_no: 'st-9',
+      store: SENDER,
+    });
+    const { sender: _s, ...noSender } = body('st-1', { shopid: 'da-own', delivery_id: 'DADA' });
+    const q = await call('/order/pre_add', { ...noSender, delivery_sign: sha1(`da-ownst-1${secret}`) });
+    assert.equal(q.json.resultcode, 0, q.text);
+    assert.ok(q.json.distance > 1900 && q.json.distance < 2100);
+    assert.equal(typeof q.json.delivery_token, 'string');
+    const none = await call('/order/pre_add', { ...body('st-2'), sender: undefined });
+    assert.equal(none.json.resultcode, 1011, 'the sandbox account has no store');
+  });
+
   test('state export keeps orders; reset clears them', async () => {
     const snap = emu.exportState();
     assert.ok(Object.keys((snap.slices.immediateDelivery as any).orders).length >= 3);

@@ -4,6 +4,7 @@
  * codes are not published by WeChat or the carriers: the values here are plausible and fixed so
  * tests can name them [inferred].
  */
+import type { Address } from './state.js';
 
 /** A carrier-level failure: HTTP 200, no errcode, `resultcode` ≠ 0, fee fields zeroed. */
 export class CarrierError extends Error {
@@ -195,15 +196,7 @@ export interface ShopAccount {
   /** 0 approved, 1 reviewing, 2 rejected. */
   audit_result: 0 | 1 | 2;
   /** Where riders pick up when the order has no `sender` (MTPS/DADA with shop_no). */
-  store?: {
-    name: string;
-    city: string;
-    address: string;
-    address_detail: string;
-    phone: string;
-    lng: number;
-    lat: number;
-  };
+  store?: Address;
 }
 
 /** The sandbox account and the published carrier test accounts (PROTOCOL §8.9), bound to every app. */

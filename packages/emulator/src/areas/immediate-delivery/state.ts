@@ -5,6 +5,7 @@
  */
 import type { ShopAccount } from './carriers.js';
 import type { Point } from './geo.js';
+import type { Quote } from './quote.js';
 
 export interface Address extends Point {
   name: string;
@@ -40,7 +41,8 @@ export interface Rider {
   start: Point;
 }
 
-export interface OrderRecord {
+/** An order: its identity, addresses (GCJ-02), the quote's fees (yuan) and distance, and its journey. */
+export interface OrderRecord extends Quote {
   appid: string;
   delivery_id: string;
   shopid: string;
@@ -51,15 +53,6 @@ export interface OrderRecord {
   sender: Address;
   receiver: Address;
   goods_value: number;
-  /** Fees in yuan. */
-  fee: number;
-  deliverfee: number;
-  couponfee: number;
-  tips: number;
-  insurancefee: number;
-  /** Metres. */
-  distance: number;
-  dispatch_duration: number;
   finish_code?: number;
   pickup_code?: number;
   order_status: number;

@@ -239,6 +239,17 @@ describe('retries never repeat an add or a cancel', () => {
     assert.equal(w.emu.delivery.order('r-2').order_status, 101, 'the add reached the carrier once');
   });
 
+  test('carrier timeouts and errors relayed by WeChat (930555–930558) are ApiErrors; an add is not resent', async () => {
+    for (const errcode of [930555, 930556, 930557, 930558]) {
+      const before = count('/order/add');
+      w.emu.addFault({ path: '/cgi-bin/express/local/business/order/add', kind: 'errcode', errcode, count: 1 });
+      const e = await rejectsWith(w.app.immediateDelivery.addOrder(order(`r-${errcode}`)), ApiError);
+      assert.equal(e.errcode, errcode);
+      assert.ok(!(e instanceof DeliveryError));
+      assert.equal(count('/order/add'), before + 1);
+    }
+  });
+
   test('a cancel answered -1 is not resent; getOrder is retried through -1 and 502', async () => {
     const a = await w.app.immediateDelivery.addOrder(order('r-3'));
     w.emu.addFault({ path: '/cgi-bin/express/local/business/order/cancel', kind: 'errcode', errcode: -1, count: 1 });

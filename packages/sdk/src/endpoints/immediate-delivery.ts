@@ -170,7 +170,7 @@ export function deliverySecrets(option: { secrets?: Record<string, string> } | u
 /** Adds `delivery_sign` unless the caller gave one; no secret for the shopid → ValidationError. */
 function withSign(api: string, p: Record<string, any>, ctx: WireContext): Record<string, unknown> {
   if (typeof p.delivery_sign === 'string' && p.delivery_sign) return p;
-  const secret = ctx.deliverySecrets[p.shopid];
+  const secret = Object.hasOwn(ctx.deliverySecrets, p.shopid) ? ctx.deliverySecrets[p.shopid] : undefined;
   if (!secret) {
     throw new ValidationError(
       `no carrier secret for shopid "${p.shopid}": pass delivery_sign, or configure new MiniApp({ delivery: { secrets: { "${p.shopid}": "…" } } })`,

@@ -5,10 +5,10 @@
  */
 import { AdminError } from '../../admin/ops.js';
 import type { AreaContext } from '../../context.js';
-import { CARRIERS, type ShopAccount } from './carriers.js';
+import { CARRIERS, type ShopAccount, carrierOf } from './carriers.js';
 import type { DeliveryEngine } from './engine.js';
 import { stepSeconds } from './rider.js';
-import { ACTION_MSG, DEFAULT_FAILURE, FAILURES, JOURNEYS, NEXT, isTerminal } from './rules.js';
+import { ACTION_MSG, DEFAULT_FAILURE, FAILURES, JOURNEYS, NEXT, isTerminal, own } from './rules.js';
 import type { DeliverySettings, Journey, OrderRecord, PlannedStep } from './state.js';
 
 /** An order: its waybill_id or shop_order_id, or an object with either (an addOrder result works). */
@@ -106,7 +106,7 @@ export function deliveryAdmin(ctx: AreaContext, engine: DeliveryEngine) {
       const order = resolve(ref);
       live(order);
       const name = reason ?? DEFAULT_FAILURE[order.order_status];
-      const f = name ? FAILURES[name] : undefined;
+      const f = own(FAILURES, name);
       if (!name || !f) throw new AdminError(400, `reason must be one of ${Object.keys(FAILURES).join(', ')}`);
       if (!f.from.includes(order.order_status)) {
         throw new AdminError(
@@ -126,7 +126,7 @@ export function deliveryAdmin(ctx: AreaContext, engine: DeliveryEngine) {
       live(order);
       let steps: ScriptStep[];
       if (typeof journey === 'string') {
-        const path = JOURNEYS[journey];
+        const path = own(JOURNEYS, journey);
         if (!path) throw new AdminError(400, `journey must be one of ${Object.keys(JOURNEYS).join(', ')}`);
         const i = path.indexOf(order.order_status);
         steps = [...path.slice(i + 1)];
@@ -170,7 +170,7 @@ export function deliveryAdmin(ctx: AreaContext, engine: DeliveryEngine) {
       for (const f of ['delivery_id', 'shopid', 'secret'] as const) {
         if (typeof input[f] !== 'string' || !input[f]) throw new AdminError(400, `${f} is required`);
       }
-      if (!CARRIERS[input.delivery_id]) {
+      if (!carrierOf(input.delivery_id)) {
         throw new AdminError(400, `delivery_id must be one of ${Object.keys(CARRIERS).join(', ')}`);
       }
       const audit = input.audit_result ?? 0;
@@ -205,7 +205,7 @@ export function deliveryAdmin(ctx: AreaContext, engine: DeliveryEngine) {
         s.auto = patch.auto;
       }
       if (patch.journey !== undefined) {
-        if (!JOURNEYS[patch.journey])
+        if (!own(JOURNEYS, patch.journey))
           throw new AdminError(400, `journey must be one of ${Object.keys(JOURNEYS).join(', ')}`);
         s.journey = patch.journey;
       }

@@ -184,6 +184,11 @@ export const CARRIERS: Readonly<Record<string, Carrier>> = Object.freeze({
   }),
 });
 
+/** The carrier of a `delivery_id` from a request (own keys only: `__proto__` is no carrier). */
+export function carrierOf(id: unknown): Carrier | undefined {
+  return typeof id === 'string' && Object.hasOwn(CARRIERS, id) ? CARRIERS[id] : undefined;
+}
+
 /** A carrier account (shopid = appkey) a mini program can order with. */
 export interface ShopAccount {
   /** The app it is bound to (absent: built in, bound to every app). */

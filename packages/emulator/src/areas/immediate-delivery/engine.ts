@@ -6,10 +6,10 @@
  */
 import { ORDER_STATUS_LABELS } from '@miniapp-server/sdk';
 import type { AreaContext } from '../../context.js';
-import { type Carrier, CARRIERS } from './carriers.js';
+import { type Carrier, CARRIERS, carrierOf } from './carriers.js';
 import { assignRider, estimatedArrival, planSteps, riderPosition, secondsToArrival } from './rider.js';
-import { ACTION_MSG, JOURNEYS, NEXT, RETURNING, isTerminal } from './rules.js';
-import { type DeliverySlice, type Journey, type OrderRecord, type TimelineEntry, initSlice } from './state.js';
+import { ACTION_MSG, JOURNEYS, NEXT, RETURNING, isTerminal, own } from './rules.js';
+import { type DeliverySlice, type OrderRecord, type TimelineEntry, initSlice } from './state.js';
 
 /** FromUserName of platform events (a fixed WeChat-team openid). */
 const WECHAT_TEAM = 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M';
@@ -25,7 +25,7 @@ export class DeliveryEngine {
   }
 
   carrier(order: { delivery_id: string }): Carrier {
-    return CARRIERS[order.delivery_id] ?? (CARRIERS.TEST as Carrier);
+    return carrierOf(order.delivery_id) ?? (CARRIERS.TEST as Carrier);
   }
 
   /** Moves `order` to `status` at `time`; records, pushes, and tells the console. */
@@ -48,7 +48,7 @@ export class DeliveryEngine {
   planNew(order: OrderRecord): void {
     const s = this.st.settings;
     order.plan = [];
-    if (s.auto) this.plan(order, JOURNEYS[s.journey as Journey] ?? JOURNEYS.delivered, order.created_at);
+    if (s.auto) this.plan(order, own(JOURNEYS, s.journey) ?? JOURNEYS.delivered, order.created_at);
   }
 
   /** After a manual move: in automatic mode the rider carries on along the happy path (returns wait for abnormalConfirm). */

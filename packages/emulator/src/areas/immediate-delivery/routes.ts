@@ -7,7 +7,16 @@
 import { randomBytes } from 'node:crypto';
 import type { AreaContext, EmuApp, WxRequest } from '../../context.js';
 import { quotaDay } from '../../clock.js';
-import { BUILTIN_ACCOUNTS, CARRIERS, CarrierError, R, SANDBOX_SHOPID, type ShopAccount, yuan } from './carriers.js';
+import {
+  BUILTIN_ACCOUNTS,
+  CARRIERS,
+  CarrierError,
+  R,
+  SANDBOX_SHOPID,
+  type ShopAccount,
+  carrierOf,
+  yuan,
+} from './carriers.js';
 import {
   X,
   checkCarrierFields,
@@ -81,7 +90,7 @@ export function registerRoutes(ctx: AreaContext, engine: DeliveryEngine): void {
     const acc = requireAccount(st(), app.appid, body.shopid, body.delivery_id);
     requireUser(ctx, app, body.openid);
     checkSign(body, acc);
-    const carrier = CARRIERS[acc.delivery_id] ?? (CARRIERS.TEST as NonNullable<(typeof CARRIERS)[string]>);
+    const carrier = engine.carrier(acc);
     const sender: Address | undefined = given ?? acc.store;
     checkCarrierFields(carrier, body, given !== undefined);
     if (!sender) throw R.sender();
@@ -171,7 +180,7 @@ export function registerRoutes(ctx: AreaContext, engine: DeliveryEngine): void {
   // Third-party platforms bind an account for the app; it stays "reviewing" until approved through the admin API.
   route('/shop/add', {}, (req, body) => {
     requireStrings(body, ['delivery_id']);
-    if (!CARRIERS[body.delivery_id]) throw X.args(`unknown delivery_id ${body.delivery_id}`);
+    if (!carrierOf(body.delivery_id)) throw X.args(`unknown delivery_id ${body.delivery_id}`);
     const shopid = `${body.delivery_id.toLowerCase()}_${req.app.appid.slice(-8)}`;
     st().accounts[`${req.app.appid}|${shopid}`] ??= {
       appid: req.app.appid,
@@ -306,7 +315,7 @@ export function registerRoutes(ctx: AreaContext, engine: DeliveryEngine): void {
 
   route('/realmock_update_order', {}, (req, body) => {
     const { order, acc } = signedOrder(req.app, body);
-    const accepted = CARRIERS[acc.delivery_id]?.realmock;
+    const accepted = carrierOf(acc.delivery_id)?.realmock;
     if (!accepted) throw X.args('realmock_update_order supports SFTC and DADA test accounts only');
     if (!accepted.includes(body.order_status)) throw X.args(`order_status must be one of ${accepted.join(' ')}`);
     mock(order, body, 'mock');

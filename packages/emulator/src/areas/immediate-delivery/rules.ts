@@ -6,6 +6,11 @@
  */
 import type { Journey } from './state.js';
 
+/** `table[key]` for a key from a request (own keys only). */
+export function own<T>(table: Readonly<Record<string, T>>, key: unknown): T | undefined {
+  return typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** 302 success; 103, 203, 204, 205, 401, 501, 502 failure. */
 export const TERMINAL: ReadonlySet<number> = new Set([302, 103, 203, 204, 205, 401, 501, 502]);
 export const isTerminal = (s: number) => TERMINAL.has(s);

@@ -164,3 +164,26 @@ describe('scripted journeys and admin moves', () => {
     assert.equal(w.pushes.filter((p) => p.shop_order_id === 's-3').at(-1)?.order_status, 204);
   });
 });
+
+describe('push formats', () => {
+  test('XML in compatible mode: the same typed event, agent as a nested element', async () => {
+    const current = w.emu.getApp(w.emu.defaultApp.appid).push;
+    w.emu.updateApp(w.emu.defaultApp.appid, { push: { ...current, mode: 'compatible', format: 'xml' } });
+    try {
+      w.emu.delivery.configure({ auto: false });
+      const a = await w.app.immediateDelivery.addOrder(order('x-1'));
+      w.emu.delivery.advance(a);
+      await w.emu.delivery.sync();
+      const e = w.pushes.find((p) => p.shop_order_id === 'x-1');
+      assert.equal(e?.order_status, 102);
+      assert.equal(typeof e?.action_time, 'number');
+      assert.equal(e?.agent?.name, w.emu.delivery.order('x-1').rider.name);
+      assert.equal(typeof e?.agent?.reach_time, 'number');
+      const d = w.emu.push.deliveries({ name: 'event.update_waybill_status' }).at(-1);
+      assert.match(d.attempts[0].body, /^<xml>/);
+      assert.equal(d.reply.message.resultcode, 0);
+    } finally {
+      w.emu.updateApp(w.emu.defaultApp.appid, { push: current });
+    }
+  });
+});

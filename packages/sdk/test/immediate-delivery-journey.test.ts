@@ -167,7 +167,7 @@ describe('scripted journeys and admin moves', () => {
 
 describe('push formats', () => {
   test('XML in compatible mode: the same typed event, agent as a nested element', async () => {
-    const current = w.emu.getApp(w.emu.defaultApp.appid).push;
+    const current = w.emu.getApp(w.emu.defaultApp.appid).push!;
     w.emu.updateApp(w.emu.defaultApp.appid, { push: { ...current, mode: 'compatible', format: 'xml' } });
     try {
       w.emu.delivery.configure({ auto: false });

@@ -3,7 +3,7 @@
  * types, the cargo class enums, and its validation declared as data.
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html
  */
-import type { ObjectRule, Schema } from '../internal/schema.js';
+import type { ObjectRule, Schema } from '../internal/field-rules.js';
 
 /** `cargo_first_class` → its allowed `cargo_second_class` values. */
 export const CARGO_CLASSES = Object.freeze({

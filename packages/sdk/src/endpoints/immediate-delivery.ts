@@ -9,7 +9,7 @@ import { type Endpoint, type Envelope, type WireContext, defineArea, endpoint } 
 import { DeliveryError, ValidationError } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import { SANDBOX_SHOP, deliverySign } from '../crypto/delivery.js';
-import { type ObjectRule, type Schema, checkObject } from '../internal/schema.js';
+import { type ObjectRule, type Schema, checkObject } from '../internal/field-rules.js';
 import { type DeliveryId, type DeliveryOrder, ORDER_SCHEMA } from './immediate-delivery-order.js';
 import type { OrderStatus } from './immediate-delivery-status.js';
 

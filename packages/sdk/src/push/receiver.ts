@@ -18,9 +18,9 @@ import { type FastifyPluginOptions, fastifyPlugin } from './adapters/fastify.js'
 import { type KoaMiddleware, koaMiddleware } from './adapters/koa.js';
 import { type NodeHandler, nodeHandler } from './adapters/node.js';
 import { type DedupeStore, defaultDedupeKey, MemoryDedupeStore } from './dedupe.js';
+import { completeReply } from './replies.js';
 import { type PushEventMap, type PushMessage, pushEventName } from './events.js';
 import { type PushFormat, PushParseError, parsePush, serialisePush } from './formats.js';
-import { completeReply } from './replies.js';
 
 /** Minimal logger; `console` fits. Messages and meta never contain secrets. */
 export interface PushLogger {

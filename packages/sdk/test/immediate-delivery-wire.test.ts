@@ -217,6 +217,54 @@ describe('the receiver completes a short reply', () => {
   });
 });
 
+describe('paths through the public methods (PROTOCOL §11 traps 1 and 2)', () => {
+  test('each of the 14 methods posts to its documented path', async () => {
+    const w = await deliveryWorld();
+    try {
+      const r = { shopid: 'test_shop_id', shop_order_id: 'p-1' };
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        ['/delivery/getall', () => w.app.immediateDelivery.getAllImmeDelivery()],
+        ['/shop/get', () => w.app.immediateDelivery.getBindAccount()],
+        ['/shop/add', () => w.app.immediateDelivery.bindAccount({ delivery_id: 'UU' })],
+        ['/open', () => w.app.immediateDelivery.openDelivery()],
+        ['/order/pre_add', () => w.app.immediateDelivery.preAddOrder(order('p-1'))],
+        ['/order/add', () => w.app.immediateDelivery.addOrder(order('p-1'))],
+        ['/order/readd', () => w.app.immediateDelivery.reOrder(order('p-1'))],
+        ['/order/addtips', () => w.app.immediateDelivery.addTip({ ...r, waybill_id: 'w', tips: 1 })],
+        [
+          '/order/precancel',
+          () => w.app.immediateDelivery.preCancelOrder({ ...r, delivery_id: 'TEST', waybill_id: 'w' }),
+        ],
+        [
+          '/order/cancel',
+          () => w.app.immediateDelivery.cancelOrder({ ...r, delivery_id: 'TEST', cancel_reason_id: 1 }),
+        ],
+        ['/order/confirm_return', () => w.app.immediateDelivery.abnormalConfirm({ ...r, waybill_id: 'w' })],
+        ['/order/get', () => w.app.immediateDelivery.getOrder(r)],
+        [
+          '/test_update_order',
+          () => w.app.immediateDelivery.mockUpdateOrder({ ...r, order_status: 102, action_time: 1 }),
+        ],
+        [
+          '/realmock_update_order',
+          () => w.app.immediateDelivery.realMockUpdateOrder({ ...r, order_status: 102, action_time: 1 }),
+        ],
+      ];
+      for (const [path, run] of calls) {
+        w.emu.clearRequests();
+        await run().catch((e) => assert.ok(e instanceof ApiError, String(e))); // some answer errcodes; the path is what counts
+        const sent = w.emu.requests({ path: '/cgi-bin/express/*' });
+        assert.deepEqual(
+          sent.map((q: any) => `${q.method} ${q.path}`),
+          [`POST /cgi-bin/express/local/business${path}`],
+        );
+      }
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('retries never repeat an add or a cancel', () => {
   let w: DeliveryWorld;
   before(async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { renderTextPng } from '@miniapp-server/emulator';
 import { logisticsSteps } from './demo-logistics.mjs';
 import { securitySteps } from './demo-security.mjs';
+import { deliverySteps } from './demo-immediate-delivery.mjs';
 import { startPushReceiver } from './push-receiver.mjs';
 
 /** @type {Array<[string, (ctx: any) => Promise<unknown>]>} */
@@ -191,4 +192,5 @@ export const steps = [
   ],
   ...logisticsSteps,
   ...securitySteps,
+  ...deliverySteps,
 ];

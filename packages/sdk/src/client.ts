@@ -13,6 +13,7 @@ import { Transport } from './core/transport.js';
 import { PushReceiver, type PushReceiverOptions } from './push/receiver.js';
 import { type DecryptDataOptions, decryptData } from './crypto/open-data.js';
 import { type AreaHelpers, type Endpoints, areaHelpers, endpoints } from './endpoints/index.js';
+import { deliverySecrets } from './endpoints/immediate-delivery.js';
 import { CustomTokenSource, TokenManager, type TokenMode, type TokenSource } from './token/manager.js';
 import { MemoryTokenStore, type TokenStore } from './token/store.js';
 
@@ -59,6 +60,12 @@ export interface MiniAppOptions {
    * @see https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
    */
   push?: Omit<PushReceiverOptions, 'appId'>;
+  /**
+   * Immediate delivery (即时配送): carrier account secrets by shopid, from which the SDK computes
+   * `delivery_sign`. The sandbox account (`test_shop_id`) is built in. Never sent or logged.
+   * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html
+   */
+  delivery?: { secrets?: Record<string, string> };
 }
 
 /** Options of `app.request` for endpoints not in the table. */
@@ -152,6 +159,7 @@ export class MiniApp {
       retryBaseDelayMs: options.retryBaseDelayMs ?? RETRY_DEFAULTS.baseDelayMs,
       retryMaxDelayMs: options.retryMaxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
       logger: options.logger,
+      deliverySecrets: deliverySecrets(options.delivery),
     });
     if (options.push) this.push = new PushReceiver({ ...options.push, appId: options.appId });
     for (const [ns, table] of Object.entries(endpoints)) {

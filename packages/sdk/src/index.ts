@@ -47,6 +47,16 @@ export {
 export type * from './endpoints/risk-control.js';
 export { RiskScene } from './endpoints/risk-control.js';
 export type * from './endpoints/internet.js';
+export type * from './endpoints/immediate-delivery.js';
+export { CARGO_CLASSES } from './endpoints/immediate-delivery-order.js';
+export {
+  ORDER_STATUS,
+  ORDER_STATUS_LABELS,
+  isTerminal,
+  orderStatusLabel,
+  type KnownOrderStatus,
+  type OrderStatus,
+} from './endpoints/immediate-delivery-status.js';
 
 // Errors
 export {
@@ -80,6 +90,7 @@ export {
   type EncryptMessageOptions,
   type DecryptMessageOptions,
 } from './crypto/message.js';
+export { deliverySign, SANDBOX_SHOP } from './crypto/delivery.js';
 
 // Push
 export { MemoryDedupeStore, defaultDedupeKey, type DedupeStore } from './push/dedupe.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { EmulatorHandle } from '@miniapp-server/emulator';
 import {
-  type AddOrderParams,
+  type LogisticsAddOrderParams,
   DeliveryError,
   EXPRESS_ACTION_TYPE,
   type MiniApp,
@@ -48,7 +48,7 @@ const receiver = {
 };
 
 /** A sandbox order (TEST / test_biz_id / service_type 1), overridable. */
-function order(extra: Partial<AddOrderParams> = {}): AddOrderParams {
+function order(extra: Partial<LogisticsAddOrderParams> = {}): LogisticsAddOrderParams {
   return {
     add_source: 0,
     order_id: `order-${++seq}`,

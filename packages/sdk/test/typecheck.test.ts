@@ -20,7 +20,11 @@ test('the type tests compile (every @ts-expect-error is an error)', () => {
     JSON.stringify({
       extends: join(root, 'tsconfig.base.json'),
       compilerOptions: { noEmit: true, types: ['node'], customConditions: ['@miniapp-server/source'] },
-      files: [join(here, 'client-types.test.ts'), join(here, 'push-types.test.ts')],
+      files: [
+        join(here, 'client-types.test.ts'),
+        join(here, 'push-types.test.ts'),
+        join(here, 'immediate-delivery-types.test.ts'),
+      ],
     }),
   );
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -1,4 +1,5 @@
 import type { AreaModule } from '../context.js';
+import immediateDelivery from './immediate-delivery/index.js';
 import links from './links/index.js';
 import logistics from './logistics/index.js';
 import messages from './messages/index.js';
@@ -23,4 +24,5 @@ export const areas: AreaModule[] = [
   security,
   orderShipping,
   riskControl,
+  immediateDelivery,
 ];

@@ -36,6 +36,13 @@ export interface Envelope {
   errmsg?: string;
 }
 
+/** What an endpoint's `wire` may read from the client configuration. */
+export interface WireContext {
+  appId: string;
+  /** Carrier secrets by shopid (the `delivery.secrets` client option, plus the sandbox's). Never sent. */
+  deliverySecrets: Readonly<Record<string, string>>;
+}
+
 export interface EndpointSpec<P, R> {
   /** HTTP method exactly as documented. */
   method: 'GET' | 'POST';
@@ -53,8 +60,8 @@ export interface EndpointSpec<P, R> {
   doc: string;
   /** Throws ValidationError for params WeChat would reject; runs before anything is sent. */
   validate?: (params: P) => void;
-  /** Maps user params to wire params when they differ (e.g. compute a signature). */
-  wire?: (params: P) => Record<string, unknown>;
+  /** Maps user params to wire params when they differ (e.g. compute a signature from the client's configuration). */
+  wire?: (params: P, ctx: WireContext) => Record<string, unknown>;
   /** Constant wire fields merged under the params (e.g. grant_type). */
   fixed?: Record<string, string>;
   /** For `multipart`: the param that is the file part (others go to the query string). */

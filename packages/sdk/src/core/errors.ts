@@ -61,7 +61,10 @@ export class DeliveryError extends ApiError {
   }) {
     super(args);
     this.resultcode = args.resultcode;
-    this.resultmsg = args.resultmsg;
+    this.resultmsg = redact(args.resultmsg);
+    // errcode 0: the platform accepted the call and the carrier refused it.
+    if (args.errcode === 0)
+      this.message = redact(`${args.api} failed: carrier resultcode ${args.resultcode}: ${args.resultmsg}`);
   }
 }
 

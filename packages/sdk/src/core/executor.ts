@@ -3,7 +3,7 @@
  * access_token, transport, JSON/binary decoding, errcode mapping, token refresh + one replay,
  * retries with backoff (idempotent endpoints only), redacted logging.
  */
-import type { CallOptions, Endpoint } from './endpoint.js';
+import type { CallOptions, Endpoint, WireContext } from './endpoint.js';
 import { ApiError, HttpError, MiniAppError, ValidationError, apiErrorOf } from './errors.js';
 import type { Logger } from './logger.js';
 import { encodeMultipart, readFileInput } from './multipart.js';
@@ -39,6 +39,8 @@ export interface ExecutorConfig {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   logger?: Logger;
+  /** Carrier secrets by shopid, for endpoints that sign (immediate delivery). */
+  deliverySecrets?: Readonly<Record<string, string>>;
 }
 
 /** Per-endpoint data computed once, at construction. */
@@ -69,7 +71,10 @@ function mediaType(headers: RawResponse['headers']): string {
 
 export class Executor {
   private readonly compiled = new WeakMap<Endpoint, Compiled>();
-  constructor(readonly cfg: ExecutorConfig) {}
+  private readonly wireCtx: WireContext;
+  constructor(readonly cfg: ExecutorConfig) {
+    this.wireCtx = { appId: cfg.appId, deliverySecrets: cfg.deliverySecrets ?? {} };
+  }
 
   private compile(ep: Endpoint): Compiled {
     let c = this.compiled.get(ep);
@@ -101,7 +106,7 @@ export class Executor {
       throw new ValidationError('params must be an object', { api: ep.name });
     }
     const cfg = this.cfg;
-    let wire: Record<string, unknown> | undefined = ep.wire ? ep.wire(params) : params;
+    let wire: Record<string, unknown> | undefined = ep.wire ? ep.wire(params, this.wireCtx) : params;
     if (ep.fixed) wire = { ...ep.fixed, ...wire };
 
     // Encode once; only the access_token can change between attempts.

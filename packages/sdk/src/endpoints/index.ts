@@ -4,6 +4,7 @@
  */
 import { auth } from './auth.js';
 import { customerServiceMessage } from './customer-service-message.js';
+import { immediateDelivery } from './immediate-delivery.js';
 import { shortlink, urllink, urlscheme } from './links.js';
 import { logistics } from './logistics.js';
 import { logisticsService } from './logistics-service.js';
@@ -34,6 +35,7 @@ export const endpoints = {
   orderShipping,
   riskControl,
   internet,
+  immediateDelivery,
 };
 
 export type Endpoints = typeof endpoints;

@@ -109,7 +109,7 @@ export interface GetAllAccountResult extends Envelope {
   list: ExpressAccount[];
 }
 
-export interface BindAccountParams {
+export interface LogisticsBindAccountParams {
   type: 'bind' | 'unbind';
   biz_id: string;
   delivery_id: string;
@@ -189,7 +189,7 @@ export interface ExpressShop {
  * logistics.addOrder params.
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_addorder.html
  */
-export interface AddOrderParams {
+export interface LogisticsAddOrderParams {
   /** 0 = mini-program order; 2 = App/H5 order (needs `wx_appid`, no service notification). */
   add_source: 0 | 2;
   /** The App/H5 appid bound to the same Open Platform account (add_source 2). */
@@ -223,7 +223,7 @@ export interface WaybillDataItem {
   key: string;
   value: string;
 }
-export interface AddOrderResult extends Envelope {
+export interface LogisticsAddOrderResult extends Envelope {
   order_id: string;
   waybill_id: string;
   waybill_data: WaybillDataItem[];
@@ -260,7 +260,7 @@ export interface BatchGetOrderResult extends Envelope {
   order_list: ExpressOrder[];
 }
 
-export interface CancelOrderParams {
+export interface LogisticsCancelOrderParams {
   order_id: string;
   openid?: string;
   delivery_id: string;
@@ -440,7 +440,7 @@ export const logistics = defineArea('logistics', {
    * `event.update_business_bind_result` push.
    * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_bindaccount.html
    */
-  bindAccount: endpoint<BindAccountParams, Envelope>({
+  bindAccount: endpoint<LogisticsBindAccountParams, Envelope>({
     ...post,
     path: '/cgi-bin/express/business/account/bind',
     idempotent: false, // a replayed bind answers 9300529/9300532 and may start a second review
@@ -501,7 +501,7 @@ export const logistics = defineArea('logistics', {
    * Ships a parcel: the carrier issues a waybill id and sorting data. Never retried once sent.
    * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_addorder.html
    */
-  addOrder: endpoint<AddOrderParams, AddOrderResult>({
+  addOrder: endpoint<LogisticsAddOrderParams, LogisticsAddOrderResult>({
     ...post,
     path: '/cgi-bin/express/business/order/add',
     idempotent: false, // a replay books a second pickup (or answers a duplicate-order error)
@@ -523,7 +523,7 @@ export const logistics = defineArea('logistics', {
    * Cancels an order, possible until the parcel has a path beyond creation (9300506). Never retried.
    * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_cancelorder.html
    */
-  cancelOrder: endpoint<CancelOrderParams, CancelOrderResult>({
+  cancelOrder: endpoint<LogisticsCancelOrderParams, CancelOrderResult>({
     ...post,
     path: '/cgi-bin/express/business/order/cancel',
     idempotent: false,

@@ -177,7 +177,7 @@ export interface ShippingOrder {
   shipping: OrderShipping;
 }
 
-export interface GetOrderResult extends Envelope {
+export interface ShippingGetOrderResult extends Envelope {
   order: ShippingOrder;
 }
 
@@ -436,7 +436,7 @@ export const orderShipping = defineArea('orderShipping', {
     around: retryOrderNotFound,
   }),
   /** An order's shipping state (10060001 until the payment has reached the system). */
-  getOrder: endpoint<OrderQuery, GetOrderResult>({
+  getOrder: endpoint<OrderQuery, ShippingGetOrderResult>({
     method: 'POST',
     path: '/wxa/sec/order/get_order',
     auth: 'access_token',

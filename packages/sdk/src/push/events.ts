@@ -4,6 +4,7 @@
  * Names: the `MsgType` for messages (`text`, `image`, `miniprogrampage`), `event.<Event>` for events.
  * @see https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
  */
+import type { OrderStatus } from '../endpoints/immediate-delivery-status.js';
 
 import type { ExpressActionType } from '../endpoints/logistics.js';
 
@@ -100,21 +101,33 @@ export interface SubscribeMsgSentEvent extends EventBase<'subscribe_msg_sent_eve
 }
 
 /**
- * Immediate delivery: the carrier updated an order. Reply with {@link WaybillStatusReply}.
+ * Immediate delivery: the carrier updated an order (PROTOCOL §8.8). A handler may return just
+ * `{ resultcode: 0, resultmsg: 'ok' }`: the receiver completes it into {@link WaybillStatusReply}
+ * and encrypts it when the push was encrypted.
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/event_push/deliver/deliver_by_business/Delivery_order_delivery_status_update_notification_interface.html
  */
 export interface UpdateWaybillStatusEvent extends EventBase<'update_waybill_status'> {
+  /** The carrier account (appkey). */
   shopid: string;
   shop_order_id: string;
   shop_no: string;
   waybill_id: string;
   /** Unix seconds. */
   action_time: number;
-  /** See PROTOCOL §8.7 (e.g. 102 = rider accepted). */
-  order_status: number;
+  /** See `ORDER_STATUS` (e.g. 102 = rider assigned); unknown codes are kept as numbers. */
+  order_status: OrderStatus;
   action_msg: string;
-  /** Rider; `reach_time` is an estimated-arrival timestamp here. */
-  agent?: { name?: string; phone?: string; reach_time?: number };
+  /** The rider, once one is assigned. */
+  agent?: WaybillAgent;
+}
+
+/** The rider of an `update_waybill_status` push. */
+export interface WaybillAgent {
+  name?: string;
+  phone?: string;
+  /** Estimated arrival, a Unix timestamp here (getOrder's `reach_time` is seconds remaining). */
+  reach_time?: number;
+  [field: string]: unknown;
 }
 
 /** The reply `update_waybill_status` expects (PROTOCOL §8.8). */
@@ -128,6 +141,9 @@ export interface WaybillStatusReply {
   resultcode: number;
   resultmsg: string;
 }
+
+/** What an `update_waybill_status` handler may return: the verdict; the receiver adds the rest. */
+export type WaybillStatusAck = Pick<WaybillStatusReply, 'resultcode' | 'resultmsg'> & Partial<WaybillStatusReply>;
 
 /** One node of a logistics path. */
 export interface ExpressPathAction {

@@ -18,6 +18,7 @@ import { type FastifyPluginOptions, fastifyPlugin } from './adapters/fastify.js'
 import { type KoaMiddleware, koaMiddleware } from './adapters/koa.js';
 import { type NodeHandler, nodeHandler } from './adapters/node.js';
 import { type DedupeStore, defaultDedupeKey, MemoryDedupeStore } from './dedupe.js';
+import { completeReply } from './replies.js';
 import { type PushEventMap, type PushMessage, pushEventName } from './events.js';
 import { type PushFormat, PushParseError, parsePush, serialisePush } from './formats.js';
 
@@ -418,7 +419,7 @@ export class PushReceiver {
         r.status === 'fulfilled' && r.value !== undefined && r.value !== null && r.value !== '',
     );
     try {
-      return this.render(result?.value, ctx);
+      return this.render(completeReply(ctx.name, result?.value, message, Math.floor(this.now() / 1000)), ctx);
     } catch (e) {
       await this.notify(e, message, ctx);
       return this.fail(key);

@@ -5,6 +5,7 @@
 import type { PageDef } from '../lib/page.js';
 import contentSecurity from './content-security.js';
 import orderShipping from './order-shipping.js';
+import deliveries from './deliveries.js';
 import overview from './overview.js';
 import parcels from './parcels.js';
 
@@ -13,5 +14,6 @@ export const pages: PageDef[] = [
   parcels,
   contentSecurity,
   orderShipping,
+  deliveries,
   // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
 ];

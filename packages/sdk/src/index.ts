@@ -52,6 +52,28 @@ export {
   type DecryptMessageOptions,
 } from './crypto/message.js';
 
+export {
+  ApiSecurity,
+  WECHAT_API_ORIGIN,
+  gcmOpen,
+  gcmSeal,
+  headerOf,
+  isEnvelope,
+  pssSign,
+  pssVerify,
+  publicKeyOf,
+  securityAad,
+  securityNonce,
+  securityPlaintext,
+  securitySignString,
+  stripSecurityFields,
+  symmetricKeyBytes,
+  type ApiSecurityOptions,
+  type SealedRequest,
+  type SecureEnvelope,
+  type SecuredResponse,
+} from './crypto/api-security.js';
+
 // Push
 export { MemoryDedupeStore, defaultDedupeKey, type DedupeStore } from './push/dedupe.js';
 export {

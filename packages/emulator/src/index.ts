@@ -32,3 +32,5 @@ export { WX_JSON_TYPE } from './wire.js';
 export { renderTextPng, RENDERABLE, type RenderTextOptions } from './areas/ocr/render.js';
 export type { OcrFixture, OcrFixtureInput, OcrKind } from './areas/ocr/fixtures.js';
 export type { OcrCall, OcrCallFilter, OcrConfig } from './areas/ocr/index.js';
+// API security area: test key sets (also `miniapp keys`) and the admin types.
+export { generateKeySet, type KeySet, type AppSecurityInput, type ResponseFault } from './areas/api-security/index.js';

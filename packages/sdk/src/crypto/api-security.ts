@@ -114,7 +114,7 @@ export function gcmOpen(key: Buffer, aad: string, env: SecureEnvelope): string |
 /** RSASSA-PSS SHA-256 with MGF1-SHA-256 and a 32-byte salt, base64. */
 export function pssSign(privateKey: KeyObject | string, message: string): string {
   return sign('sha256', Buffer.from(message, 'utf8'), {
-    key: privateKey,
+    key: typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey,
     padding: constants.RSA_PKCS1_PSS_PADDING,
     saltLength: 32,
   }).toString('base64');
@@ -127,7 +127,11 @@ export function pssVerify(publicKey: KeyObject | string, message: string, signat
     return verify(
       'sha256',
       Buffer.from(message, 'utf8'),
-      { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+      {
+        key: publicKeyOf(publicKey),
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+      },
       Buffer.from(signature, 'base64'),
     );
   } catch {

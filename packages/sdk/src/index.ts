@@ -18,6 +18,15 @@ export type * from './endpoints/wxacode.js';
 export type * from './endpoints/links.js';
 export type * from './endpoints/ocr.js';
 export { OCR_MAX_IMAGE_BYTES } from './endpoints/ocr.js';
+export type * from './endpoints/intracity.js';
+export {
+  INTRACITY_CARRIERS,
+  INTRACITY_PAY_MODES,
+  IntracityOrderStatus,
+  IntracityCargoType,
+  IntracityFlowType,
+  IntracityCancelReason,
+} from './endpoints/intracity.js';
 
 // Errors
 export {
@@ -93,5 +102,16 @@ export { pushEventName } from './push/events.js';
 export { parsePush, serialisePush, type PushFormat } from './push/formats.js';
 export { createSignedPush, type CreateSignedPushOptions, type SignedPush } from './push/testing.js';
 export type { NodeHandler } from './push/adapters/node.js';
+export {
+  IntracityCallbackReceiver,
+  INTRACITY_CALLBACK_OK,
+  verifyIntracityCallback,
+  intracityCallbackSign,
+  intracityCallbackSignString,
+  parseIntracityCallback,
+  type IntracityCallback,
+  type IntracityCallbackOptions,
+  type IntracityCallbackReply,
+} from './push/intracity-callback.js';
 export type { KoaMiddleware } from './push/adapters/koa.js';
 export type { FastifyPluginOptions } from './push/adapters/fastify.js';

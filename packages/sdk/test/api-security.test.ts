@@ -45,7 +45,7 @@ describe('secured calls', () => {
     const code = phoneCode();
     const res = await app.phonenumber.getPhoneNumber({ code });
     assert.equal(res.phone_info.purePhoneNumber, '13800138000');
-    assert.equal((res as Record<string, unknown>)._n, undefined);
+    assert.equal((res as unknown as Record<string, unknown>)._n, undefined);
     const entry = lastLog('/wxa/business/getuserphonenumber');
     assert.equal(entry.errcode, 0);
     const body = entry.body as Record<string, unknown>;

@@ -84,8 +84,8 @@ export class Executor {
         c.bigInt = new RegExp(`("(?:${ep.bigIntKeys.join('|')})"\\s*:\\s*)(-?\\d+)`, 'g');
         if (ep.bigIntKeys.length === 1) c.bigIntProbe = `"${ep.bigIntKeys[0]}"`;
       }
-      const sec = ep.security && this.cfg.security;
-      if (sec && sec.applies(ep.security) && ep.method === 'POST' && ep.request === 'json' && ep.response === 'json')
+      const sec = this.cfg.security;
+      if (sec?.applies(ep.security) && ep.method === 'POST' && ep.request === 'json' && ep.response === 'json')
         c.sec = sec;
       this.compiled.set(ep, c);
     }

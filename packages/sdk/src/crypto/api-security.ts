@@ -256,7 +256,7 @@ export class ApiSecurity {
     this.allowPlain = opts.allowPlaintextResponses === true;
   }
 
-  /** Whether a call to an endpoint with this flag is secured. */
+  /** Whether a call to an endpoint with this flag (undefined: none) is secured. */
   applies(flag: 'required' | 'supported' | undefined): boolean {
     return flag === 'required' || (flag === 'supported' && this.mode === 'supported');
   }

@@ -4,6 +4,7 @@
  */
 import { auth } from './auth.js';
 import { customerServiceMessage } from './customer-service-message.js';
+import { intracity } from './intracity.js';
 import { shortlink, urllink, urlscheme } from './links.js';
 import { ocr } from './ocr.js';
 import { phonenumber } from './phonenumber.js';
@@ -22,6 +23,7 @@ export const endpoints = {
   urllink,
   shortlink,
   ocr,
+  intracity,
 };
 
 export type Endpoints = typeof endpoints;

@@ -28,6 +28,9 @@ import { securityOf } from './paths.js';
 const SIGNATURE_NEEDED =
   'signature is needed, please refer document for help [https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/getting_started/api_signature.html]';
 
+// Integers beyond 2^53 (a wx_order_id sent as a number) are kept as decimal strings.
+const BIG_INT = /("[^"\\]*"\s*:\s*)(-?\d{16,})(?=\s*[,}])/g;
+
 /** The documented errcodes of the layer (§15.6). */
 const X = {
   needed: () => new WxError(934011, SIGNATURE_NEEDED),
@@ -123,7 +126,7 @@ export function openSecured(call: WireCall, deps: CheckDeps): WireSession | unde
   // 8. the security fields inside (a numeric-string _timestamp, as one SDK sends, is accepted)
   let obj: Record<string, any> | undefined;
   try {
-    obj = JSON.parse(plain);
+    obj = JSON.parse(plain.replace(BIG_INT, '$1"$2"'));
   } catch {}
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) refuse(call, 'plaintext', X.encrypt());
   if (obj._appid !== appidHeader || String(obj._timestamp) !== tsHeader) refuse(call, 'plaintext-fields', X.encrypt());

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderTextPng } from '@miniapp-server/emulator';
 import { startPushReceiver } from './push-receiver.mjs';
+import { intracitySteps } from './demo-intracity.mjs';
 
 /** @type {Array<[string, (ctx: any) => Promise<unknown>]>} */
 export const steps = [
@@ -187,4 +188,5 @@ export const steps = [
       return { succeeded: r.length, token_requests: emu.tokenRequestCount() - before };
     },
   ],
+  ...intracitySteps,
 ];

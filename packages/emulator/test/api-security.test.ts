@@ -55,6 +55,8 @@ interface Craft {
   rawBody?: string;
   drop?: string[];
   urlOrigin?: string;
+  /** Edits the plaintext before encryption. */
+  plainEdit?: (plaintext: string) => string;
 }
 
 /** Builds a secured request by hand, as a client would, with one thing wrong when asked. */
@@ -70,9 +72,10 @@ function craft(c: Craft = {}) {
     0,
     c.params ?? { code: 'x' },
   ).replace('"_timestamp":0', `"_timestamp":${JSON.stringify(c.plainTs ?? ts)}`);
+  const plain = c.plainEdit ? c.plainEdit(plaintext) : plaintext;
   let body =
     c.rawBody ??
-    JSON.stringify(gcmSeal(key, securityAad(urlpath, appid, ts, c.symSn ?? keys.client.symmetricKeySn), plaintext));
+    JSON.stringify(gcmSeal(key, securityAad(urlpath, appid, ts, c.symSn ?? keys.client.symmetricKeySn), plain));
   const signature = pssSign(
     createPrivateKey(c.privateKey ?? keys.client.privateKey),
     securitySignString(urlpath, appid, ts, body),
@@ -182,6 +185,56 @@ describe('the checks of §15.8, each with its errcode', () => {
     const text = JSON.stringify(emu.requests());
     for (const secret of [keys.client.symmetricKey, keys.client.privateKey.split('\n')[1]!])
       assert.equal(text.includes(secret), false);
+  });
+});
+
+describe('同城配送: the layer is required', () => {
+  const IC = '/cgi-bin/express/intracity/getcity';
+
+  test('an unsigned call → 934011 "signature is needed", with the doc link, in plaintext', async () => {
+    const res = await http.post(IC, {}, { query: { access_token: token } });
+    assert.equal(res.json.errcode, 934011);
+    assert.match(
+      res.json.errmsg,
+      /^signature is needed, please refer document for help \[https:\/\/developers\.weixin\.qq\.com\/.*api_signature\.html\] rid: /,
+    );
+    assert.deepEqual((emu.requests({ path: IC }).at(-1)!.security as any).failed, {
+      check: 'signature-needed',
+      errcode: 934011,
+    });
+  });
+
+  test('signed but with a plain JSON body → 934011 "request_body is required"', async () => {
+    const res = await send({ path: IC, rawBody: '{"service_trans_id":"DADA"}' });
+    const body = JSON.parse(res.text);
+    assert.equal(body.errcode, 934011);
+    assert.match(body.errmsg, /^request_body is required rid: /);
+  });
+
+  test('a sealed call reaches the handler; its business error (48001 before apply) comes back sealed', async () => {
+    const res = await send({ path: IC, params: {} });
+    assert.ok(res.headers.get('wechatmp-signature'));
+    const ts = res.headers.get('wechatmp-timestamp')!;
+    const plain = JSON.parse(
+      gcmOpen(
+        symmetricKeyBytes(keys.client.symmetricKey),
+        securityAad(WECHAT_API_ORIGIN + IC, emu.defaultApp.appid, ts, keys.client.symmetricKeySn),
+        JSON.parse(res.text),
+      )!,
+    );
+    assert.equal(plain.errcode, 48001);
+  });
+
+  test('a wx_order_id sent as a bare uint64 number keeps its digits', async () => {
+    emu.intracity.setApp({ applied: true });
+    const path = '/cgi-bin/express/intracity/queryorder';
+    const res = await send({
+      path,
+      params: { wx_order_id: 'X' },
+      plainEdit: (t) => t.replace('"wx_order_id":"X"', '"wx_order_id":4018734875633256960'),
+    });
+    assert.ok(res.headers.get('wechatmp-signature'));
+    assert.equal((emu.requests({ path }).at(-1)!.security as any).request.wx_order_id, '4018734875633256960');
   });
 });
 

@@ -21,6 +21,19 @@ let answer = '{"return_code":0,"return_msg":"OK"}';
 const call = (name: string, params: Record<string, unknown> = {}) =>
   securedCall(emu, keys, token, `/cgi-bin/express/intracity/${name}`, params);
 
+const orderFor = (wx_store_id: string, store_order_id: string) => ({
+  wx_store_id,
+  store_order_id,
+  user_openid: 'oE',
+  user_name: '李四',
+  user_phone: '13900000000',
+  user_address: '上海市浦东新区2号',
+  user_lat: 31.24,
+  user_lng: 121.51,
+  order_detail_path: 'pages/o/o',
+  cargo: { cargo_name: '花', cargo_weight: 500, cargo_price: 10000, cargo_type: 14, cargo_num: 1 },
+});
+
 before(async () => {
   emu = await startEmulator({ clock: { start: T0, frozen: true } });
   keys = emu.apiSecurity.generate();
@@ -66,19 +79,7 @@ test('an order: callbacks carry a bare uint64 wx_order_id and a sign that verifi
     (await call('storecharge', { wx_store_id: store.wx_store_id, service_trans_id: 'DADA', amount: 5000 })).errcode,
     0,
   );
-  const order = await call('addorder', {
-    wx_store_id: store.wx_store_id,
-    store_order_id: 'E-O1',
-    user_openid: 'oE',
-    user_name: '李四',
-    user_phone: '13900000000',
-    user_address: '上海市浦东新区2号',
-    user_lat: 31.24,
-    user_lng: 121.51,
-    order_detail_path: 'pages/o/o',
-    callback_url: url,
-    cargo: { cargo_name: '花', cargo_weight: 500, cargo_price: 10000, cargo_type: 14, cargo_num: 1 },
-  });
+  const order = await call('addorder', { ...orderFor(store.wx_store_id, 'E-O1'), callback_url: url });
   assert.equal(order.errcode, 0, JSON.stringify(order));
   await emu.intracity.idle();
   assert.equal(bodies.length, 1);
@@ -104,18 +105,7 @@ test('automatic mode off: orders wait; the admin views list stores, orders, bala
   const admin = client(emu).admin;
   assert.equal((await admin('PUT', 'intracity/settings', { auto: false })).json.auto, false);
   const [store] = (await admin('GET', 'intracity/stores')).json;
-  const order = await call('addorder', {
-    wx_store_id: store.wx_store_id,
-    store_order_id: 'E-O2',
-    user_openid: 'oE',
-    user_name: '李四',
-    user_phone: '13900000000',
-    user_address: '上海市浦东新区2号',
-    user_lat: 31.24,
-    user_lng: 121.51,
-    order_detail_path: 'pages/o/o',
-    cargo: { cargo_name: '花', cargo_weight: 500, cargo_price: 10000, cargo_type: 14, cargo_num: 1 },
-  });
+  const order = await call('addorder', orderFor(store.wx_store_id, 'E-O2'));
   emu.clock.advance(3600);
   assert.equal(
     (await admin('POST', 'intracity/tick')).json.moved,

@@ -128,8 +128,11 @@ export interface WireCall {
 /** A call the transform took over: its params replace the parsed body; `seal` writes the JSON answer. */
 export interface WireSession {
   params: Record<string, any>;
-  /** Turns the handler's JSON answer (success or business error) into the bytes and headers sent. */
-  seal(body: Record<string, unknown>): { body: string; headers: Record<string, string> };
+  /**
+   * Turns the handler's JSON answer (success or business error; an object, or JSON text when it
+   * carries integers beyond 2^53) into the bytes and headers sent.
+   */
+  seal(body: Record<string, unknown> | string): { body: string; headers: Record<string, string> };
 }
 
 /**

@@ -180,6 +180,8 @@ export class WxRouter {
   private sendResult(reply: FastifyReply, def: RouteDef, result: WxResult, session?: WireSession): Outcome {
     if (result && Buffer.isBuffer((result as { binary?: unknown }).binary)) {
       const bin = result as { binary: Buffer; contentType: string; headers?: Record<string, string> };
+      // JSON written as bytes (to keep a big integer exact) is still a JSON answer to seal.
+      if (session && /json/i.test(bin.contentType)) return this.sendBody(reply, bin.binary.toString('utf8'), session);
       reply
         .code(200)
         .headers(bin.headers ?? {})
@@ -190,8 +192,8 @@ export class WxRouter {
     return this.sendBody(reply, def.bare ? (result ?? {}) : { errcode: 0, errmsg: 'ok', ...result }, session);
   }
 
-  private sendBody(reply: FastifyReply, body: Record<string, unknown>, session?: WireSession): Outcome {
-    const errcode = Number((body as { errcode?: unknown }).errcode ?? 0);
+  private sendBody(reply: FastifyReply, body: Record<string, unknown> | string, session?: WireSession): Outcome {
+    const errcode = Number((typeof body === 'string' ? JSON.parse(body) : body).errcode ?? 0);
     if (session) {
       const sealed = session.seal(body);
       reply.code(200).headers(sealed.headers).header('content-type', WX_JSON_TYPE).send(Buffer.from(sealed.body));

@@ -67,6 +67,31 @@ describe('secured calls', () => {
     assert.ok((entry.security as any).responseEnvelope, 'the error answer was encrypted');
   });
 
+  test('messaging: customerServiceMessage.send and subscribeMessage.addTemplate + send, all sealed', async () => {
+    const app = client();
+    const user = emu.createUser({});
+    await emu.messages.userMessage({ openid: user.openid, Content: 'hi' });
+    await app.customerServiceMessage.send({ touser: user.openid, msgtype: 'text', text: { content: '您好' } });
+    const { priTmplId } = await app.subscribeMessage.addTemplate({ tid: '99', kidList: [1, 2, 3], sceneDesc: '下单' });
+    await emu.messages.subscribe({ openid: user.openid, accept: [priTmplId] });
+    const sent = await app.subscribeMessage.send({
+      touser: user.openid,
+      template_id: priTmplId,
+      data: { thing1: { value: '拿铁' }, amount2: { value: '¥25.00' }, time3: { value: '2026年11月24日 12:30' } },
+    });
+    assert.equal(typeof sent.msgid, 'string', 'big msgid kept as a string through the layer');
+    for (const path of [
+      '/cgi-bin/message/custom/send',
+      '/wxaapi/newtmpl/addtemplate',
+      '/cgi-bin/message/subscribe/send',
+    ]) {
+      const entry = lastLog(path);
+      assert.equal(entry.errcode, 0, path);
+      assert.ok((entry.security as any).request, path);
+    }
+    assert.equal(emu.messages.inbox({ openid: user.openid }).length >= 2, true);
+  });
+
   test("mode 'off' sends optional APIs in plaintext", async () => {
     const app = client({}, { mode: 'off' });
     await app.phonenumber.getPhoneNumber({ code: phoneCode() });

@@ -143,22 +143,21 @@ function sealResponse(
   appid: string,
   key: Buffer,
   now: number,
-  body: Record<string, unknown>,
+  body: Record<string, unknown> | string,
 ): { body: string; headers: Record<string, string> } {
-  call.note.response = body;
+  const json = typeof body === 'string' ? body : JSON.stringify(body);
+  call.note.response = typeof body === 'string' ? JSON.parse(body.replace(BIG_INT, '$1"$2"')) : body;
   const fault = rec.responseFault;
   if (fault) call.note.responseFault = fault;
   if (fault === 'strip' || !rec.platform) {
     // Without a platform certificate WeChat could not sign; the emulator answers in plaintext so the client refuses it.
-    return { body: JSON.stringify(body), headers: {} };
+    return { body: json, headers: {} };
   }
   const ts = fault === 'stale' ? now - 3600 : now;
-  const plaintext = securityPlaintext(
-    securityNonce(),
-    fault === 'wrong-appid' ? 'wx0000000000000000' : appid,
-    ts,
-    body,
-  );
+  // The security fields first, then the answer's own text (spliced, so big integers stay exact).
+  const fields = securityPlaintext(securityNonce(), fault === 'wrong-appid' ? 'wx0000000000000000' : appid, ts, {});
+  const rest = json.trim().slice(1).trim();
+  const plaintext = rest === '}' ? fields : `${fields.slice(0, -1)},${rest}`;
   const env = gcmSeal(key, securityAad(urlpath, appid, ts, rec.symmetricKeySn!), plaintext);
   let text = JSON.stringify(env);
   const signString = securitySignString(urlpath, appid, ts, fault === 'bad-signature' ? `${text} ` : text);

@@ -46,6 +46,10 @@ export interface EmuUser {
   /** Virtual-clock seconds at which the session_key expires. */
   session_expires_at: number;
   nickname?: string;
+  /** Virtual-clock seconds of the last successful code2Session. */
+  last_login_at?: number;
+  /** Successful code2Session calls. */
+  logins?: number;
 }
 
 /** The virtual clock. All emulator time comes from here (Unix seconds / ms). */

@@ -107,7 +107,7 @@ export async function startConsole(options: EmulatorOptions = {}): Promise<Conso
       const q = new URLSearchParams(opts.params ?? {}).toString();
       await page.goto(`${url}?lang=${opts.lang ?? 'en'}#/${pageId}${q ? `?${q}` : ''}`);
       // The shell is up once the app list arrived and the live feed is connected.
-      await page.locator('[data-testid="connection"].conn-live').waitFor();
+      await page.locator('[data-testid="connection"].conn-live').waitFor({ state: 'attached' });
       current = page;
       return page;
     },

@@ -131,7 +131,7 @@ export function Field(props: { label: ComponentChildren; children: ComponentChil
 
 /** A text input bound to a state pair. */
 export function TextInput(
-  props: { value: string; onValue: (v: string) => void } & Omit<JSX.HTMLAttributes<HTMLInputElement>, 'value'>,
+  props: { value: string; onValue: (v: string) => void } & Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value'>,
 ) {
   const { value, onValue, ...rest } = props;
   return <input {...rest} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} />;
@@ -183,4 +183,11 @@ export function Toasts() {
       ))}
     </div>
   );
+}
+
+/** Badge tone of an errcode (0 = ok); non-200 HTTP statuses are errors too. */
+export function errTone(errcode: number | undefined, status = 200): Tone {
+  if (status !== 200) return 'err';
+  if (errcode === undefined) return 'muted';
+  return errcode === 0 ? 'ok' : 'err';
 }

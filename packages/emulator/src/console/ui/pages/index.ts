@@ -4,8 +4,18 @@
  */
 import type { PageDef } from '../lib/page.js';
 import overview from './overview.js';
+import users from './users.js';
+import codes from './codes.js';
+import ocr from './ocr.js';
+import pushes from './pushes.js';
+import requests from './requests.js';
 
 export const pages: PageDef[] = [
   overview,
+  users,
+  codes,
+  ocr,
   // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
+  pushes,
+  requests,
 ];

@@ -358,9 +358,12 @@ function Inbox(props: { appid: string; user: User; hasPush: boolean }) {
   // The user's own messages are what the emulator pushed on their behalf; a passive reply is the app's answer.
   type Item = { time: number; key: string; node: preact.ComponentChildren };
   const items: Item[] = [];
-  d?.inbox.forEach((entry, i) =>
-    items.push({ time: entry.time, key: `in${i}`, node: <AppMessage entry={entry} templates={d.templates} t={t} /> }),
-  );
+  for (const [i, entry] of (d?.inbox ?? []).entries())
+    items.push({
+      time: entry.time,
+      key: `in${i}`,
+      node: <AppMessage entry={entry} templates={d?.templates ?? []} t={t} />,
+    });
   for (const del of d?.deliveries ?? []) {
     const m = del.message;
     if (m.FromUserName !== user.openid || m.MsgType === 'event') continue;

@@ -4,7 +4,7 @@
 // injected fault, then photographs each console page with Debian's chromium into docs/console/.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startEmulator } from '@miniapp-server/emulator';
+import { renderTextPng, startEmulator } from '@miniapp-server/emulator';
 import { MiniApp } from '@miniapp-server/sdk';
 import { chromium } from 'playwright-core';
 import { steps } from '../examples/demo-steps.mjs';
@@ -43,6 +43,10 @@ await emu.push.redeliver(failed.id);
 emu.addFault({ path: '/wxa/getwxacodeunlimit', kind: 'errcode', errcode: 45009, count: 1 });
 await app.wxacode.getUnlimited({ scene: 'table=13' }).catch(() => {});
 await app.wxacode.getUnlimited({ scene: 'table=13', page: 'pages/index/index', width: 280 });
+// An ID card answered by a registered fixture.
+const card = renderTextPng('ID 110101199003071234');
+emu.ocr.addFixture({ kind: 'idcard', image: card, result: { type: 'Front', name: '张三', id: '110101199003071234', gender: '男', nationality: '汉', addr: '北京市东城区' } });
+await app.ocr.idcard({ img: card, type: 'photo' });
 emu.addFault({ path: '/cv/ocr/*', kind: 'latency', ms: 200 });
 
 /** Each page to photograph; `prepare` may click before the picture. */

@@ -356,11 +356,14 @@ function Inbox(props: { appid: string; user: User; hasPush: boolean }) {
   }, [appid, user.openid]);
   const d = data.data;
   // The user's own messages are what the emulator pushed on their behalf; a passive reply is the app's answer.
-  type Item = { time: number; key: string; node: preact.ComponentChildren };
+  // Within one second (a frozen clock, a fast backend) the user speaks first: an app may only answer a
+  // customer-service message after one. A passive reply follows its message.
+  type Item = { time: number; side: 0 | 1; key: string; node: preact.ComponentChildren };
   const items: Item[] = [];
   for (const [i, entry] of (d?.inbox ?? []).entries())
     items.push({
       time: entry.time,
+      side: 1,
       key: `in${i}`,
       node: <AppMessage entry={entry} templates={d?.templates ?? []} t={t} />,
     });
@@ -370,6 +373,7 @@ function Inbox(props: { appid: string; user: User; hasPush: boolean }) {
     const status = { delivered: t('pushDelivered'), failed: t('pushFailed'), pending: t('pushPending') }[del.status];
     items.push({
       time: Number(m.CreateTime),
+      side: 0,
       key: del.id,
       node: (
         <div class="bubble-row mine" data-testid="user-bubble">
@@ -384,7 +388,8 @@ function Inbox(props: { appid: string; user: User; hasPush: boolean }) {
     const reply = del.reply?.kind === 'message' ? del.reply.message : undefined;
     if (reply)
       items.push({
-        time: Number(reply.CreateTime ?? m.CreateTime),
+        time: Number(m.CreateTime),
+        side: 0,
         key: `${del.id}r`,
         node: (
           <div class="bubble-row" data-testid="app-bubble">
@@ -394,7 +399,7 @@ function Inbox(props: { appid: string; user: User; hasPush: boolean }) {
         ),
       });
   }
-  items.sort((a, b) => a.time - b.time);
+  items.sort((a, b) => a.time - b.time || a.side - b.side);
   return (
     <Card title={t('inbox')} testid="inbox">
       <ErrorNote error={data.error} />

@@ -1,40 +1,28 @@
 // The console's Pushes page in a real browser: a push the backend refuses shows as failed with the
 // status and the decrypted payload; once the backend is fixed, Redeliver delivers it.
 import assert from 'node:assert/strict';
-import { type Server, createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { type ConsoleSession, skipWithoutChromium, startConsole } from './browser.js';
+import { type ConsoleSession, skipWithoutChromium, startConsole, startPushEndpoint } from './browser.js';
 
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
 describe('console: pushes', { skip: skipWithoutChromium() }, () => {
   let s: ConsoleSession;
-  let server: Server;
+  let endpoint: Awaited<ReturnType<typeof startPushEndpoint>>;
   let healthy = false;
-  const bodies: string[] = [];
   before(async () => {
     s = await startConsole();
     // The backend's push endpoint: HTTP 500 until it is "fixed".
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        bodies.push(body);
-        res.statusCode = healthy ? 200 : 500;
-        res.end(healthy ? 'success' : 'boom');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/push`;
+    endpoint = await startPushEndpoint(() =>
+      healthy ? { status: 200, body: 'success' } : { status: 500, body: 'boom' },
+    );
     s.emu.updateApp(s.emu.defaultApp.appid, {
-      push: { url, token: 'pushtoken', encodingAESKey: KEY, mode: 'safe', format: 'json' },
+      push: { url: endpoint.url, token: 'pushtoken', encodingAESKey: KEY, mode: 'safe', format: 'json' },
     });
     s.emu.push.configure({ retries: 1, timeoutMs: 2000 });
   });
   after(async () => {
-    server.close();
+    await endpoint.close();
     await s.close();
   });
 
@@ -47,7 +35,7 @@ describe('console: pushes', { skip: skipWithoutChromium() }, () => {
     const failed = await s.emu.push.userMessage({ openid: user.openid, Content: 'refund please' });
     assert.equal(failed.status, 'failed');
     // Safe mode: what went over the wire is encrypted...
-    assert.ok(bodies.length === 2 && bodies.every((b) => !b.includes('refund please')));
+    assert.ok(endpoint.bodies.length === 2 && endpoint.bodies.every((b) => !b.includes('refund please')));
 
     const row = table.locator(`[data-delivery="${failed.id}"]`);
     await row.getByText('failed').waitFor();
@@ -70,7 +58,7 @@ describe('console: pushes', { skip: skipWithoutChromium() }, () => {
     await page.locator('.toast-ok', { hasText: 'Redelivered as' }).waitFor();
     // The original stays failed: a redelivery is a new delivery.
     assert.match(await row.innerText(), /failed/);
-    assert.equal(bodies.length, 3);
+    assert.equal(endpoint.bodies.length, 3);
     assert.deepEqual(s.pageErrors, []);
   });
 });

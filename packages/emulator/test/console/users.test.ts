@@ -1,39 +1,26 @@
 // The console's Users page in a real browser: a user created in the console logs in through the SDK
 // with the code the console issued; messages both ways and subscribe answers show up live.
 import assert from 'node:assert/strict';
-import { type Server, createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { MiniApp } from '@miniapp-server/sdk';
-import { type ConsoleSession, skipWithoutChromium, startConsole } from './browser.js';
+import { type ConsoleSession, skipWithoutChromium, startConsole, startPushEndpoint } from './browser.js';
 
 describe('console: users', { skip: skipWithoutChromium() }, () => {
   let s: ConsoleSession;
   let app: MiniApp;
-  let server: Server;
-  const pushed: string[] = [];
+  let endpoint: Awaited<ReturnType<typeof startPushEndpoint>>;
   before(async () => {
     s = await startConsole();
     app = new MiniApp({ appId: s.emu.defaultApp.appid, appSecret: s.emu.defaultApp.secret, baseUrl: s.emu.url });
-    // The backend's push endpoint (plain mode): keeps what it got and answers "success".
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        pushed.push(body);
-        res.end('success');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
+    // The backend's push endpoint (plain mode): answers "success".
+    endpoint = await startPushEndpoint();
     s.emu.updateApp(s.emu.defaultApp.appid, {
-      push: { url: `http://127.0.0.1:${port}/push`, token: 'tok', mode: 'plain', format: 'xml' },
+      push: { url: endpoint.url, token: 'tok', mode: 'plain', format: 'xml' },
     });
   });
   after(async () => {
     await app.close();
-    server.close();
+    await endpoint.close();
     await s.close();
   });
 
@@ -76,7 +63,7 @@ describe('console: users', { skip: skipWithoutChromium() }, () => {
     const mine = inbox.getByTestId('user-bubble');
     await mine.getByText('Where is my coffee?').waitFor();
     await mine.getByText('pushed to your server').waitFor();
-    assert.ok(pushed.some((b) => b.includes('Where is my coffee?')));
+    assert.ok(endpoint.bodies.some((b) => b.includes('Where is my coffee?')));
 
     // The backend answers within the 48-hour window; the bubble appears without a reload.
     await app.customerServiceMessage.send({ touser: user.openid, msgtype: 'text', text: { content: 'On its way!' } });

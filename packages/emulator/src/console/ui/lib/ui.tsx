@@ -1,6 +1,7 @@
 /** The small component kit every page uses: cards, badges, copy buttons, action buttons, toasts. */
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { api } from './api.js';
 import { common, useT } from './i18n.js';
 
 export function Card(props: {
@@ -190,4 +191,33 @@ export function errTone(errcode: number | undefined, status = 200): Tone {
   if (status !== 200) return 'err';
   if (errcode === undefined) return 'muted';
   return errcode === 0 ? 'ok' : 'err';
+}
+
+/**
+ * An image the admin API returns as JSON `{ image_base64, contentType }` (codes, OCR images), fetched
+ * once per path. `fallback` shows when there is none (404).
+ */
+export function AdminImage(props: {
+  path: string;
+  alt: string;
+  class?: string;
+  testid?: string;
+  fallback?: ComponentChildren;
+}) {
+  const t = useT(common);
+  const [src, setSrc] = useState<string | null>();
+  useEffect(() => {
+    let live = true;
+    setSrc(undefined);
+    api.get<{ image_base64: string; contentType: string }>(props.path).then(
+      (i) => live && setSrc(`data:${i.contentType};base64,${i.image_base64}`),
+      () => live && setSrc(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [props.path]);
+  if (src === undefined) return <span class="muted">{t('loading')}</span>;
+  if (src === null) return <span class="muted">{props.fallback}</span>;
+  return <img class={props.class} src={src} alt={props.alt} data-testid={props.testid} />;
 }

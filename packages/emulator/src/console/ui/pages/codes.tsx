@@ -1,11 +1,10 @@
 /** Codes & links: every generated mini-program code as an image with its page, scene and size; scheme and link values. */
-import { useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { formatSeconds } from '../lib/format.js';
 import { defineStrings, useT } from '../lib/i18n.js';
 import { useLive } from '../lib/live.js';
 import { type PageProps, definePage } from '../lib/page.js';
-import { Badge, Card, Copyable, Empty, ErrorNote } from '../lib/ui.js';
+import { AdminImage, Badge, Card, Copyable, Empty, ErrorNote } from '../lib/ui.js';
 
 const strings = defineStrings({
   en: {
@@ -26,7 +25,6 @@ const strings = defineStrings({
     expires: 'Expires',
     never: 'never',
     imageOf: 'Code {id}',
-    loadingImage: 'loading image…',
     defaultPage: '(home page)',
   },
   zh: {
@@ -47,7 +45,6 @@ const strings = defineStrings({
     expires: '过期时间',
     never: '永久',
     imageOf: '小程序码 {id}',
-    loadingImage: '图片加载中…',
     defaultPage: '（首页）',
   },
 });
@@ -75,27 +72,6 @@ interface LinkRecord {
   page_title?: string;
 }
 
-/** The code's PNG, fetched once per code from the admin API. */
-function CodeImage(props: { id: string }) {
-  const t = useT(strings);
-  const [src, setSrc] = useState<string>();
-  useEffect(() => {
-    let live = true;
-    api.get<{ image_base64: string; contentType: string }>(`wxacode/codes/${encodeURIComponent(props.id)}`).then(
-      (c) => live && setSrc(`data:${c.contentType};base64,${c.image_base64}`),
-      () => {},
-    );
-    return () => {
-      live = false;
-    };
-  }, [props.id]);
-  return src ? (
-    <img src={src} alt={t('imageOf', { id: props.id })} data-testid="code-image" />
-  ) : (
-    <div class="muted">{t('loadingImage')}</div>
-  );
-}
-
 function Codes(props: PageProps) {
   const t = useT(strings);
   const codes = useLive(['request', 'wxacode'], () => api.get<CodeRecord[]>('wxacode/codes', { appid: props.appid }), [
@@ -115,7 +91,11 @@ function Codes(props: PageProps) {
           <div class="gallery">
             {list.map((c) => (
               <div class="tile" key={c.id} data-testid="code-tile">
-                <CodeImage id={c.id} />
+                <AdminImage
+                  path={`wxacode/codes/${encodeURIComponent(c.id)}`}
+                  alt={t('imageOf', { id: c.id })}
+                  testid="code-image"
+                />
                 <div>
                   <Badge tone="info">{c.api}</Badge> <Badge>{c.env_version}</Badge>
                 </div>

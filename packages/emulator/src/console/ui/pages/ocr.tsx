@@ -1,11 +1,11 @@
 /** OCR: every call with its image and result; register a fixture (a canned answer) by dropping an image. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { formatBytes, formatTime } from '../lib/format.js';
 import { defineStrings, useT } from '../lib/i18n.js';
 import { useLive } from '../lib/live.js';
 import { type PageProps, definePage } from '../lib/page.js';
-import { ActionButton, Badge, Card, Empty, ErrorNote, Field, JsonView, errTone, toast } from '../lib/ui.js';
+import { ActionButton, AdminImage, Badge, Card, Empty, ErrorNote, Field, JsonView, errTone, toast } from '../lib/ui.js';
 
 const strings = defineStrings({
   en: {
@@ -101,29 +101,6 @@ interface Fixture {
   sha256?: string;
   img_url?: string;
   result: Record<string, unknown>;
-}
-
-/** The image of a call, from the emulator's store of recent OCR images. */
-function CallImage(props: { sha256?: string }) {
-  const t = useT(strings);
-  const [src, setSrc] = useState<string | null>();
-  useEffect(() => {
-    if (!props.sha256) return setSrc(null);
-    let live = true;
-    api.get<{ image_base64: string; contentType: string }>(`ocr/images/${props.sha256}`).then(
-      (i) => live && setSrc(`data:${i.contentType};base64,${i.image_base64}`),
-      () => live && setSrc(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [props.sha256]);
-  if (src === undefined) return null;
-  return src ? (
-    <img class="thumb" src={src} alt={t('image')} data-testid="ocr-image" />
-  ) : (
-    <span class="muted">{t('noImage')}</span>
-  );
 }
 
 function readAsBase64(file: File): Promise<string> {
@@ -253,7 +230,15 @@ function Ocr(props: PageProps) {
                 {list.map((c) => (
                   <tr key={c.seq} data-testid="ocr-call">
                     <td style={{ width: '180px' }}>
-                      <CallImage sha256={c.sha256} />
+                      {c.sha256 ? (
+                        <AdminImage
+                          path={`ocr/images/${c.sha256}`}
+                          alt={t('image')}
+                          class="thumb"
+                          testid="ocr-image"
+                          fallback={t('noImage')}
+                        />
+                      ) : null}
                     </td>
                     <td style={{ width: '220px' }}>
                       <div class="stack">

@@ -120,10 +120,16 @@ export function ActionButton<T>(props: {
   );
 }
 
-export function Field(props: { label: ComponentChildren; children: ComponentChildren; wide?: boolean }) {
+/** A labelled control; `wide` grows to fill the row, `full` takes a row of its own. */
+export function Field(props: {
+  label: ComponentChildren;
+  children: ComponentChildren;
+  wide?: boolean;
+  full?: boolean;
+}) {
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of the children
-    <label class={`field${props.wide ? ' field-wide' : ''}`}>
+    <label class={`field${props.wide || props.full ? ' field-wide' : ''}${props.full ? ' field-full' : ''}`}>
       <span class="field-label">{props.label}</span>
       {props.children}
     </label>

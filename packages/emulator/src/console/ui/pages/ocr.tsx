@@ -184,7 +184,7 @@ function RegisterFixture() {
             ))}
           </select>
         </Field>
-        <Field label={t('result')} wide>
+        <Field label={t('result')} full>
           <textarea
             rows={4}
             value={result}

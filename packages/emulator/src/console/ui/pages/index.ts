@@ -12,10 +12,10 @@ import requests from './requests.js';
 
 export const pages: PageDef[] = [
   overview,
+  // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
   users,
   codes,
   ocr,
-  // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
   pushes,
   requests,
 ];

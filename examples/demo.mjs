@@ -11,6 +11,7 @@ const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const emu = await startEmulator({ port: Number(process.env.PORT ?? 0) });
 const { appid, secret } = emu.defaultApp;
 console.log(bold(`WeChat API emulator on ${emu.url}`) + dim(`  (appid ${appid})`));
+console.log(dim(`console: ${emu.url}/__emulator/ui`));
 
 const app = new MiniApp({ appId: appid, appSecret: secret, baseUrl: emu.url });
 const ctx = { emu, app, state: {} };
@@ -29,6 +30,15 @@ for (const [title, run] of steps) {
 
 const tokenRequests = emu.tokenRequestCount();
 console.log(bold(`\n${steps.length - failed}/${steps.length} steps ok; token requests made: ${tokenRequests}`));
+// `npm start` keeps the emulator (and the demo's push receiver) running so every step can be
+// followed in the console; `npm start -- --once` and CI exit here.
+if (!process.argv.includes('--once') && process.env.CI !== 'true') {
+  console.log(`\n${bold(`Console: ${emu.url}/__emulator/ui`)}  ${dim('(Ctrl-C to stop)')}`);
+  await new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
 await app.close();
 if (ctx.state.receiver) await ctx.state.receiver.close();
 await emu.close();

@@ -15,6 +15,8 @@ function toSeconds(v: number | Date): number {
 export class Clock implements VirtualClock {
   private offsetMs = 0;
   private frozenAtMs: number | undefined;
+  /** Called after every advance()/set() (the console's `clock` topic). */
+  onChange?: () => void;
 
   constructor(option?: ClockOption) {
     const opt = typeof option === 'object' && !(option instanceof Date) ? option : { start: option };
@@ -34,12 +36,14 @@ export class Clock implements VirtualClock {
     if (!Number.isFinite(seconds)) throw new TypeError('advance(seconds): seconds must be a finite number');
     this.offsetMs += seconds * 1000;
     if (this.frozenAtMs !== undefined) this.frozenAtMs += seconds * 1000;
+    this.onChange?.();
   }
 
   set(unixSeconds: number): void {
     if (!Number.isFinite(unixSeconds)) throw new TypeError('set(unixSeconds): must be a finite number');
     this.offsetMs = unixSeconds * 1000 - Date.now();
     if (this.frozenAtMs !== undefined) this.frozenAtMs = unixSeconds * 1000;
+    this.onChange?.();
   }
 
   get frozen(): boolean {

@@ -46,6 +46,10 @@ export interface EmuUser {
   /** Virtual-clock seconds at which the session_key expires. */
   session_expires_at: number;
   nickname?: string;
+  /** Virtual-clock seconds of the last successful code2Session. */
+  last_login_at?: number;
+  /** Successful code2Session calls. */
+  logins?: number;
 }
 
 /** The virtual clock. All emulator time comes from here (Unix seconds / ms). */
@@ -104,6 +108,17 @@ export interface AdminRouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to `/__emulator/`, e.g. `users` → `/__emulator/users`. */
   path: string;
+  /**
+   * Console topic published after a successful non-GET call (docs/console.md).
+   * @default the first path segment (`ocr/fixtures` → `ocr`)
+   */
+  topic?: string;
+  /**
+   * The answer echoes secrets the caller set or needs (create, update, snapshot). Every other admin
+   * answer, and any answer to the console (`x-emulator-console` header), has them masked as `***`.
+   * @default false
+   */
+  reveal?: boolean;
   handler(req: {
     query: Record<string, string>;
     body: any;

@@ -26,7 +26,7 @@ export type {
   ClockInfo,
 } from './admin/ops.js';
 export type { Fault, FaultSpec, FaultKind } from './faults.js';
-export type { LoggedRequest, LoggedFile, RequestLogFilter } from './request-log.js';
+export type { LoggedRequest, LoggedFile, RequestLogFilter, RequestStats } from './request-log.js';
 export { WX_JSON_TYPE } from './wire.js';
 // OCR area: an image the recognisers can really read, and the admin types.
 export { renderTextPng, RENDERABLE, type RenderTextOptions } from './areas/ocr/render.js';

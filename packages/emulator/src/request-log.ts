@@ -38,8 +38,18 @@ export interface RequestLogFilter {
   path?: string;
   method?: string;
   appid?: string;
+  /** Only answers with this errcode (0 = successes). */
+  errcode?: number;
   /** Only the newest n entries. */
   limit?: number;
+}
+
+export interface RequestStats {
+  /** Entries in the log (it keeps the newest 5000). */
+  total: number;
+  byPath: Record<string, { calls: number; errors: number }>;
+  /** errcode (as a string key) → answers. */
+  byErrcode: Record<string, number>;
 }
 
 const MAX_ENTRIES = 5000;
@@ -49,12 +59,16 @@ export class RequestLog {
   private entries: LoggedRequest[] = [];
   private seq = 0;
 
+  /** `onAdd` sees each entry once it is redacted (the console's `request` topic). */
+  constructor(private readonly onAdd?: (entry: LoggedRequest) => void) {}
+
   add(entry: Omit<LoggedRequest, 'seq'>): void {
     const e: LoggedRequest = { seq: ++this.seq, ...entry, query: redactValue(entry.query) as Record<string, string> };
     if (entry.body !== undefined) e.body = redactValue(truncate(entry.body));
     if (entry.security !== undefined) e.security = redactValue(entry.security) as Record<string, unknown>;
     this.entries.push(e);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+    this.onAdd?.(e);
   }
 
   list(filter: RequestLogFilter = {}): LoggedRequest[] {
@@ -63,10 +77,26 @@ export class RequestLog {
       (e) =>
         (!match || match(e.path)) &&
         (!filter.method || e.method === filter.method.toUpperCase()) &&
-        (!filter.appid || e.appid === filter.appid),
+        (!filter.appid || e.appid === filter.appid) &&
+        (filter.errcode === undefined || e.errcode === filter.errcode),
     );
     if (filter.limit !== undefined && filter.limit >= 0) out = out.slice(Math.max(0, out.length - filter.limit));
     return structuredClone(out);
+  }
+
+  /** Calls and errors per path, calls per errcode (successes are errcode 0; HTTP faults count by status). */
+  stats(): RequestStats {
+    const byPath: RequestStats['byPath'] = {};
+    const byErrcode: Record<string, number> = {};
+    for (const e of this.entries) {
+      const p = byPath[e.path] ?? { calls: 0, errors: 0 };
+      byPath[e.path] = p;
+      p.calls++;
+      const failed = e.status !== 200 || (e.errcode !== undefined && e.errcode !== 0);
+      if (failed) p.errors++;
+      if (e.errcode !== undefined) byErrcode[e.errcode] = (byErrcode[e.errcode] ?? 0) + 1;
+    }
+    return { total: this.entries.length, byPath, byErrcode };
   }
 
   clear(): void {

@@ -14,6 +14,9 @@ import { coreAdminRoutes } from './admin/routes.js';
 import { areas as defaultAreas } from './areas/index.js';
 import { MAX_UPLOAD_BYTES, rawBodyOf } from './body.js';
 import { Clock, type ClockOption } from './clock.js';
+import { mountConsoleAssets } from './console/assets.js';
+import { ConsoleEvents } from './console/events.js';
+import { maskSecrets } from './admin/mask.js';
 import type { AdminRouteDef, AreaContext, AreaModule, EmuApp } from './context.js';
 import { WxError } from './context.js';
 import type { CoreContext, CoreModule } from './core.js';
@@ -69,6 +72,28 @@ export type EmulatorHandle = Methods<AdminOps> & {
   [area: string]: any;
 };
 
+/** Console topic of an admin route: its first path segment (`ocr/fixtures` → `ocr`). */
+function adminTopic(path: string): string {
+  return path.replace(/^\/+/, '').split('/', 1)[0] ?? 'admin';
+}
+
+/** Console topics of the AdminOps methods that change state (the handle's in-process calls). */
+const HANDLE_TOPICS: Record<string, string> = {
+  createApp: 'apps',
+  updateApp: 'apps',
+  invalidateTokens: 'apps',
+  createUser: 'users',
+  createLoginCode: 'users',
+  createPhoneCode: 'users',
+  recordPayment: 'users',
+  addFault: 'faults',
+  removeFault: 'faults',
+  clearFaults: 'faults',
+  clearRequests: 'requests',
+  reset: 'reset',
+  importState: 'reset',
+};
+
 const CORE_MODULES: CoreModule[] = [tokenRoutes, loginRoutes, sessionRoutes, paidUnionidRoutes, phoneRoutes];
 
 /**
@@ -83,7 +108,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const defaultAppid = (seedApps[0] as EmuApp).appid;
   const tokens = new Tokens(state, clock);
   const faults = new Faults();
-  const log = new RequestLog();
+  // The console's live feed: every logged request, admin change, clock move and area event.
+  const events = new ConsoleEvents();
+  const log = new RequestLog((entry) => events.publish('request', entry));
+  clock.onChange = () => events.publish('clock');
   const tokenRequests: Record<string, number> = {};
 
   const loggerOpt = options.logger ?? false;
@@ -146,10 +174,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             body,
             params: (req.params ?? {}) as Record<string, string>,
           });
+          if (def.method !== 'GET')
+            events.publish(def.topic ?? adminTopic(def.path), { method: def.method, path: req.url });
+          // Read views mask secrets; a `reveal` route (create, update, snapshot) echoes them, except to the console.
+          const masked = !def.reveal || req.headers['x-emulator-console'] !== undefined;
           return reply
             .code(200)
             .header('content-type', 'application/json; charset=utf-8')
-            .send(JSON.stringify(out ?? { ok: true }));
+            .send(JSON.stringify((masked ? maskSecrets(out) : out) ?? { ok: true }));
         } catch (err) {
           const status = err instanceof AdminError ? err.status : 400;
           const extra = err instanceof WxError ? { errcode: err.errcode } : {};
@@ -197,6 +229,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       closers.push(fn);
     },
     emit(event, payload) {
+      events.publish(event, payload);
       for (const l of listeners.get(event) ?? []) {
         try {
           l(payload);
@@ -218,6 +251,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     areaHandles[area.name] = area.register(areaCtx) ?? {};
   }
 
+  events.mount(app);
+  mountConsoleAssets(app);
+
   const wx = (req: Parameters<WxRouter['handle']>[0], reply: Parameters<WxRouter['handle']>[1]) =>
     router.handle(req, reply);
   app.all('/', wx);
@@ -233,7 +269,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const name of Object.getOwnPropertyNames(AdminOps.prototype)) {
     if (name === 'constructor') continue;
     const fn = (ops as unknown as Record<string, unknown>)[name];
-    if (typeof fn === 'function') handle[name] = fn.bind(ops);
+    if (typeof fn !== 'function') continue;
+    const topic = HANDLE_TOPICS[name];
+    const bound = fn.bind(ops);
+    // In-process admin calls (tests, the demo) notify the console like the HTTP routes do.
+    handle[name] = topic
+      ? (...args: unknown[]) => {
+          const out = bound(...args);
+          events.publish(topic, { method: name });
+          return out;
+        }
+      : bound;
   }
   Object.assign(handle, {
     url,

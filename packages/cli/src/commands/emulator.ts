@@ -6,8 +6,9 @@ import type { Command } from '../command.js';
 const command: Command = {
   help: `Usage: miniapp emulator [--port 3000] [--host 127.0.0.1] [--config file.json]
 
-Runs the local WeChat API emulator until Ctrl-C. Prints its base URL and the seeded app's
-appid/secret (fake credentials of the emulator's own apps). --config loads a JSON file of
+Runs the local WeChat API emulator until Ctrl-C. Prints its base URL, its console URL (a web
+page to see and drive it) and the seeded app's appid/secret (fake credentials of the
+emulator's own apps). --config loads a JSON file of
 emulator options, e.g. { "apps": [{ "appid": "wx…", "secret": "…", "pages": ["pages/index/index"] }] },
 or a snapshot written by exportState().
 
@@ -36,6 +37,7 @@ MINIAPP_BASE_URL=<url> miniapp call …`,
     io.stdout.write(
       [
         `WeChat API emulator listening on ${emu.url}`,
+        `  console:    ${emu.url}/__emulator/ui`,
         `  admin API:  ${emu.url}/__emulator/`,
         `  appid:      ${app.appid}`,
         `  secret:     ${app.secret}   (the emulator's own fake app)`,

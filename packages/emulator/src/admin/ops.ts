@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { EmuApp, EmuUser, PushConfig } from '../context.js';
 import type { Fault, FaultSpec, Faults } from '../faults.js';
-import type { LoggedRequest, RequestLog, RequestLogFilter } from '../request-log.js';
+import type { LoggedRequest, RequestLog, RequestLogFilter, RequestStats } from '../request-log.js';
 import { LOGIN_CODE_TTL } from '../areas/auth/login.js';
 import { PHONE_CODE_TTL } from '../areas/auth/phone.js';
 import { type EmulatorSnapshot, type Payment, SESSION_TTL, type State, newSessionKey, userKey } from '../state.js';
@@ -297,6 +297,11 @@ export class AdminOps {
   // ---- request log
   requests(filter: RequestLogFilter = {}): LoggedRequest[] {
     return this.d.log.list(filter);
+  }
+
+  /** Calls and errors per API path and per errcode, over the request log. */
+  requestStats(): RequestStats {
+    return this.d.log.stats();
   }
 
   /** Clears the request log and the token-request counters. */

@@ -10,11 +10,12 @@ export function coreAdminRoutes(
 ): AdminRouteDef[] {
   return [
     { method: 'GET', path: 'apps', handler: () => ops.listApps() },
-    { method: 'POST', path: 'apps', handler: ({ body }) => ops.createApp(body ?? {}) },
+    { method: 'POST', path: 'apps', reveal: true, handler: ({ body }) => ops.createApp(body ?? {}) },
     { method: 'GET', path: 'apps/:appid', handler: ({ params }) => ops.getApp(params.appid as string) },
     {
       method: 'PUT',
       path: 'apps/:appid',
+      reveal: true,
       handler: ({ params, body }) => ops.updateApp(params.appid as string, body ?? {}),
     },
     {
@@ -23,16 +24,16 @@ export function coreAdminRoutes(
       handler: ({ params }) => ops.invalidateTokens(params.appid),
     },
     { method: 'GET', path: 'users', handler: ({ query }) => ops.listUsers(query.appid) },
-    { method: 'POST', path: 'users', handler: ({ body }) => ops.createUser(body ?? {}) },
+    { method: 'POST', path: 'users', reveal: true, handler: ({ body }) => ops.createUser(body ?? {}) },
     {
       method: 'GET',
       path: 'users/:openid',
       handler: ({ params, query }) => ops.getUser(params.openid as string, query.appid),
     },
-    { method: 'POST', path: 'login-codes', handler: ({ body }) => ops.createLoginCode(body ?? {}) },
-    { method: 'POST', path: 'phone-codes', handler: ({ body }) => ops.createPhoneCode(body ?? {}) },
+    { method: 'POST', path: 'login-codes', topic: 'users', handler: ({ body }) => ops.createLoginCode(body ?? {}) },
+    { method: 'POST', path: 'phone-codes', topic: 'users', handler: ({ body }) => ops.createPhoneCode(body ?? {}) },
     { method: 'GET', path: 'payments', handler: ({ query }) => ops.listPayments(query.appid) },
-    { method: 'POST', path: 'payments', handler: ({ body }) => ops.recordPayment(body ?? {}) },
+    { method: 'POST', path: 'payments', topic: 'users', handler: ({ body }) => ops.recordPayment(body ?? {}) },
     { method: 'GET', path: 'clock', handler: () => ops.getClock() },
     { method: 'POST', path: 'clock/advance', handler: ({ body }) => ops.advanceClock(body?.seconds) },
     { method: 'POST', path: 'clock/set', handler: ({ body }) => ops.setClock(body?.time) },
@@ -40,8 +41,15 @@ export function coreAdminRoutes(
       method: 'GET',
       path: 'requests',
       handler: ({ query }) =>
-        ops.requests({ path: query.path, method: query.method, appid: query.appid, limit: num(query.limit) }),
+        ops.requests({
+          path: query.path,
+          method: query.method,
+          appid: query.appid,
+          errcode: num(query.errcode),
+          limit: num(query.limit),
+        }),
     },
+    { method: 'GET', path: 'requests/stats', handler: () => ops.requestStats() },
     { method: 'DELETE', path: 'requests', handler: () => ops.clearRequests() },
     {
       method: 'GET',
@@ -53,8 +61,8 @@ export function coreAdminRoutes(
     { method: 'DELETE', path: 'faults', handler: () => ops.clearFaults() },
     { method: 'DELETE', path: 'faults/:id', handler: ({ params }) => ops.removeFault(params.id as string) },
     { method: 'POST', path: 'reset', handler: () => ops.reset() },
-    { method: 'GET', path: 'state', handler: () => ops.exportState() },
-    { method: 'PUT', path: 'state', handler: ({ body }) => ops.importState(body) },
+    { method: 'GET', path: 'state', reveal: true, handler: () => ops.exportState() },
+    { method: 'PUT', path: 'state', topic: 'reset', handler: ({ body }) => ops.importState(body) },
     { method: 'GET', path: 'routes', handler: () => extra.routes() },
   ];
 }

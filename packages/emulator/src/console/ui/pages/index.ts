@@ -1,0 +1,21 @@
+/**
+ * Every console page, in navigation order. A new page is one file in this folder (its default
+ * export is a `definePage({...})`) plus one line here. See docs/console.md, "Adding a page".
+ */
+import type { PageDef } from '../lib/page.js';
+import overview from './overview.js';
+import users from './users.js';
+import codes from './codes.js';
+import ocr from './ocr.js';
+import pushes from './pushes.js';
+import requests from './requests.js';
+
+export const pages: PageDef[] = [
+  overview,
+  // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
+  users,
+  codes,
+  ocr,
+  pushes,
+  requests,
+];

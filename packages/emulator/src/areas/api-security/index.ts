@@ -94,7 +94,13 @@ const apiSecurity: AreaModule = {
     const body = (r: { body: any; params: Record<string, string> }) => ({ ...(r.body ?? {}), appid: r.params.appid });
     ctx.admin({ method: 'GET', path: 'api-security/:appid', handler: (r) => handle.get({ appid: r.params.appid }) });
     ctx.admin({ method: 'PUT', path: 'api-security/:appid', handler: (r) => handle.configure(body(r)) });
-    ctx.admin({ method: 'POST', path: 'api-security/:appid/generate', handler: (r) => handle.generate(body(r)) });
+    // Answers the key set itself (MP's one-time download); the console still sees it masked.
+    ctx.admin({
+      method: 'POST',
+      path: 'api-security/:appid/generate',
+      reveal: true,
+      handler: (r) => handle.generate(body(r)),
+    });
     ctx.admin({ method: 'POST', path: 'api-security/:appid/rotate', handler: (r) => handle.rotate(body(r)) });
     ctx.admin({
       method: 'POST',

@@ -15,6 +15,8 @@ export interface CallbackDeps {
   /** The token the app's callbacks are signed with. */
   token: (appid: string) => string;
   nextId: () => string;
+  /** After a callback was delivered or gave up. */
+  settled?: (cb: IcCallback) => void;
 }
 
 /** The body WeChat sends: `wx_order_id` as a bare uint64 number, `sign` last. */
@@ -92,10 +94,12 @@ export class CallbackSender {
       cb.attempts.push(rec);
       if (rec.ok) {
         cb.status = 'delivered';
+        this.deps.settled?.(cb);
         return;
       }
     }
     cb.status = 'failed';
+    this.deps.settled?.(cb);
   }
 
   private async attempt(cb: IcCallback, n: number, timeoutMs: number): Promise<IcCallbackAttempt> {

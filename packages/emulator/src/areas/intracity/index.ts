@@ -27,6 +27,7 @@ const intracity: AreaModule = {
       settings: () => st().settings,
       token: (appid) => st().apps[appid]?.callbackToken ?? ctx.getApp(appid)?.push?.token ?? '',
       nextId: () => `ic-cb-${nextCallbackId++}`,
+      settled: (cb) => ctx.emit('intracity.callback', { id: cb.id, wx_order_id: cb.wx_order_id, status: cb.status }),
     });
 
     /** Moves an order to `status` at virtual time `at`, schedules the next automatic step, sends the callback. */
@@ -46,6 +47,8 @@ const intracity: AreaModule = {
       const consumed = st().flows.find((f) => f.flow_type === 2 && f.wx_order_id === order.wx_order_id);
       if (consumed) consumed.delivery_status = status;
       sender.enqueue(order, st().callbacks);
+      // Live console updates for changes nobody asked for over the admin API (the automatic mode).
+      ctx.emit('intracity.order', { wx_order_id: order.wx_order_id, order_status: status });
     }
 
     /** Applies every automatic step that is due on the virtual clock, in time order. */

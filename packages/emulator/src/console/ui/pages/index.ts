@@ -9,6 +9,7 @@ import codes from './codes.js';
 import ocr from './ocr.js';
 import pushes from './pushes.js';
 import requests from './requests.js';
+import intracity from './intracity.js';
 
 export const pages: PageDef[] = [
   overview,
@@ -17,5 +18,6 @@ export const pages: PageDef[] = [
   codes,
   ocr,
   pushes,
+  intracity,
   requests,
 ];

@@ -6,6 +6,7 @@ import { common, defineStrings, useT } from '../lib/i18n.js';
 import { useLive } from '../lib/live.js';
 import { type PageProps, definePage, navigate } from '../lib/page.js';
 import { ActionButton, Badge, Card, Empty, ErrorNote, Field, JsonView, TextInput, errTone } from '../lib/ui.js';
+import { SecuredCall, SecurityBadge, type SecurityNote } from './requests-security.js';
 
 const strings = defineStrings({
   en: {
@@ -84,6 +85,7 @@ interface Logged {
   errcode?: number;
   appid?: string;
   fault?: string;
+  security?: SecurityNote;
 }
 interface Fault {
   id: string;
@@ -193,6 +195,7 @@ function Row(props: { r: Logged }) {
         <td class="num">{r.status || '—'}</td>
         <td data-testid="request-errcode">
           {answer} {r.fault && <Badge tone="warn">{t('fault', { id: r.fault })}</Badge>}
+          {r.security && <SecurityBadge note={r.security} />}
         </td>
       </tr>
       {open && (
@@ -211,6 +214,7 @@ function Row(props: { r: Logged }) {
                 </div>
               )}
             </div>
+            {r.security && <SecuredCall note={r.security} />}
           </td>
         </tr>
       )}

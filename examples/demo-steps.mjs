@@ -8,6 +8,7 @@ import { logisticsSteps } from './demo-logistics.mjs';
 import { securitySteps } from './demo-security.mjs';
 import { deliverySteps } from './demo-immediate-delivery.mjs';
 import { startPushReceiver } from './push-receiver.mjs';
+import { intracitySteps } from './demo-intracity.mjs';
 
 /** @type {Array<[string, (ctx: any) => Promise<unknown>]>} */
 export const steps = [
@@ -193,4 +194,5 @@ export const steps = [
   ...logisticsSteps,
   ...securitySteps,
   ...deliverySteps,
+  ...intracitySteps,
 ];

@@ -47,6 +47,10 @@ export interface EmuUser {
   /** Virtual-clock seconds at which the session_key expires. */
   session_expires_at: number;
   nickname?: string;
+  /** Virtual-clock seconds of the last successful code2Session. */
+  last_login_at?: number;
+  /** Successful code2Session calls. */
+  logins?: number;
 }
 
 /** The virtual clock. All emulator time comes from here (Unix seconds / ms). */
@@ -123,6 +127,38 @@ export interface AdminRouteDef {
   }): Promise<unknown> | unknown;
 }
 
+/** One WeChat call as a wire transform sees it, after the token check and before body parsing. */
+export interface WireCall {
+  method: string;
+  path: string;
+  route: RouteDef;
+  /** The token's app (routes with auth 'access_token'). */
+  app?: EmuApp;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody?: Buffer;
+  /** What the transform wants in this call's request-log entry (`security`); never secrets. */
+  note: Record<string, unknown>;
+}
+
+/** A call the transform took over: its params replace the parsed body; `seal` writes the JSON answer. */
+export interface WireSession {
+  params: Record<string, any>;
+  /**
+   * Turns the handler's JSON answer (success or business error; an object, or JSON text when it
+   * carries integers beyond 2^53) into the bytes and headers sent.
+   */
+  seal(body: Record<string, unknown> | string): { body: string; headers: Record<string, string> };
+}
+
+/**
+ * A transform around route handlers (the API security layer installs one): `open` returns undefined
+ * to leave a call alone, a session to take it over, or throws a WxError (answered in plaintext).
+ */
+export interface WireTransform {
+  open(call: WireCall): WireSession | undefined;
+}
+
 /** Everything an area module may use. */
 export interface AreaContext {
   clock: VirtualClock;
@@ -149,6 +185,8 @@ export interface AreaContext {
   push(appid: string, message: Record<string, unknown>): Promise<unknown>;
   /** Installed once by the push area. */
   providePush(fn: (appid: string, message: Record<string, unknown>) => Promise<unknown>): void;
+  /** Installs the one wire transform (the api-security area). */
+  provideWireTransform(transform: WireTransform): void;
   /** Hooks other areas may listen to, e.g. 'user.message' when a user messages the app. */
   on(event: string, listener: (payload: any) => void): void;
   /** Runs (and is awaited) when the emulator closes: terminate workers, timers, sockets. */

@@ -39,3 +39,5 @@ export type { CheckRecord, SecuritySettings, TextRule, ImageRule, MediaFixture }
 export type { TextRuleInput, ImageRuleInput, MediaInput } from './areas/security/admin.js';
 export type { ShippingSettings, Order as ShippingOrderRecord } from './areas/order-shipping/state.js';
 export type { OrderView, OrderRef } from './areas/order-shipping/admin.js';
+// API security area: test key sets (also `miniapp keys`) and the admin types.
+export { generateKeySet, type KeySet, type AppSecurityInput, type ResponseFault } from './areas/api-security/index.js';

@@ -26,6 +26,11 @@ export interface LoggedRequest {
   appid?: string;
   /** Id of the injected fault that answered, if any. */
   fault?: string;
+  /**
+   * Secured calls (API security): the envelope received and sent, the decrypted request and
+   * response, and the check that failed. Keys never appear here.
+   */
+  security?: Record<string, unknown>;
 }
 
 export interface RequestLogFilter {
@@ -60,6 +65,7 @@ export class RequestLog {
   add(entry: Omit<LoggedRequest, 'seq'>): void {
     const e: LoggedRequest = { seq: ++this.seq, ...entry, query: redactValue(entry.query) as Record<string, string> };
     if (entry.body !== undefined) e.body = redactValue(truncate(entry.body));
+    if (entry.security !== undefined) e.security = redactValue(entry.security) as Record<string, unknown>;
     this.entries.push(e);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
     this.onAdd?.(e);

@@ -5,12 +5,12 @@
 import { redact } from '@miniapp-server/sdk';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { type ParsedBody, loggableBody, parseBody, rawBodyOf } from './body.js';
-import type { EmuApp, RouteDef, VirtualClock, WxResult } from './context.js';
+import type { EmuApp, RouteDef, VirtualClock, WireSession, WireTransform, WxResult } from './context.js';
 import { WxError } from './context.js';
 import type { Fault, Faults } from './faults.js';
 import type { LoggedRequest, RequestLog } from './request-log.js';
 import type { Tokens } from './tokens.js';
-import { E, errorBody, sendJson } from './wire.js';
+import { E, errorBody, sendJson, WX_JSON_TYPE } from './wire.js';
 
 type Outcome = { status: number; errcode?: number; fault?: string };
 
@@ -42,6 +42,7 @@ export function firstValues(query: unknown): Record<string, string> {
 
 export class WxRouter {
   private readonly routes = new Map<string, Map<string, RouteDef>>();
+  private transform?: WireTransform;
 
   constructor(private readonly deps: RouterDeps) {}
 
@@ -57,6 +58,12 @@ export class WxRouter {
     this.routes.set(def.path, byMethod);
   }
 
+  /** Installs the wire transform (one per emulator). */
+  setTransform(t: WireTransform): void {
+    if (this.transform) throw new Error('a wire transform is already installed');
+    this.transform = t;
+  }
+
   /** Every registered [method, path]. */
   list(): { method: string; path: string }[] {
     return [...this.routes].flatMap(([path, m]) => [...m.keys()].map((method) => ({ method, path })));
@@ -70,6 +77,7 @@ export class WxRouter {
     let app: EmuApp | undefined;
     let parsed: ParsedBody | undefined;
     let outcome: Outcome;
+    const note: Record<string, unknown> | undefined = this.transform ? {} : undefined;
     try {
       outcome = await this.run(
         req,
@@ -83,6 +91,7 @@ export class WxRouter {
         (p) => {
           parsed = p;
         },
+        note,
       );
     } catch (err) {
       outcome = this.fail(reply, err);
@@ -100,6 +109,7 @@ export class WxRouter {
     const bodyAppid = body && typeof body === 'object' ? (body as { appid?: unknown }).appid : undefined;
     const appid = app?.appid ?? query.appid ?? (typeof bodyAppid === 'string' ? bodyAppid : undefined);
     if (appid) entry.appid = appid;
+    if (note && Object.keys(note).length > 0) entry.security = note;
     this.deps.log.add(entry);
     this.deps.logger.info(
       { method: req.method, url: redact(req.url), status: entry.status, errcode: entry.errcode },
@@ -115,6 +125,7 @@ export class WxRouter {
     query: Record<string, string>,
     setApp: (a: EmuApp) => void,
     setParsed: (p: ParsedBody) => void,
+    note?: Record<string, unknown>,
   ): Promise<Outcome> {
     const plan = this.deps.faults.plan(method, path);
     if (plan.latencyMs > 0) await new Promise((r) => setTimeout(r, plan.latencyMs));
@@ -134,22 +145,43 @@ export class WxRouter {
       app = this.deps.tokens.check(query.access_token);
       setApp(app);
     }
-    const parsed = await parseBody(def, req);
-    setParsed(parsed);
-    const result = await def.handler({
-      app,
-      query,
-      body: parsed.body,
-      files: parsed.files,
-      raw: req,
-      rawBody: rawBodyOf(req),
-    });
-    return this.sendResult(reply, def, result);
+    const session = note
+      ? this.transform!.open({
+          method,
+          path,
+          route: def,
+          app,
+          query,
+          headers: req.headers,
+          rawBody: rawBodyOf(req),
+          note,
+        })
+      : undefined;
+    const parsed = session ? { body: session.params, files: [] } : await parseBody(def, req);
+    if (!session) setParsed(parsed);
+    let result: WxResult;
+    try {
+      result = await def.handler({
+        app,
+        query,
+        body: parsed.body,
+        files: parsed.files,
+        raw: req,
+        rawBody: rawBodyOf(req),
+      });
+    } catch (err) {
+      // A business error of a secured call is sealed like a success (only layer failures are plaintext).
+      if (!session || !(err instanceof WxError)) throw err;
+      return this.sendBody(reply, errorBody(err), session);
+    }
+    return this.sendResult(reply, def, result, session);
   }
 
-  private sendResult(reply: FastifyReply, def: RouteDef, result: WxResult): Outcome {
+  private sendResult(reply: FastifyReply, def: RouteDef, result: WxResult, session?: WireSession): Outcome {
     if (result && Buffer.isBuffer((result as { binary?: unknown }).binary)) {
       const bin = result as { binary: Buffer; contentType: string; headers?: Record<string, string> };
+      // JSON written as bytes (to keep a big integer exact) is still a JSON answer to seal.
+      if (session && /json/i.test(bin.contentType)) return this.sendBody(reply, bin.binary.toString('utf8'), session);
       reply
         .code(200)
         .headers(bin.headers ?? {})
@@ -157,9 +189,15 @@ export class WxRouter {
         .send(bin.binary);
       return { status: 200 };
     }
-    const body = def.bare ? (result ?? {}) : { errcode: 0, errmsg: 'ok', ...result };
-    const errcode = Number((body as { errcode?: unknown }).errcode ?? 0);
-    sendJson(reply, body);
+    return this.sendBody(reply, def.bare ? (result ?? {}) : { errcode: 0, errmsg: 'ok', ...result }, session);
+  }
+
+  private sendBody(reply: FastifyReply, body: Record<string, unknown> | string, session?: WireSession): Outcome {
+    const errcode = Number((typeof body === 'string' ? JSON.parse(body) : body).errcode ?? 0);
+    if (session) {
+      const sealed = session.seal(body);
+      reply.code(200).headers(sealed.headers).header('content-type', WX_JSON_TYPE).send(Buffer.from(sealed.body));
+    } else sendJson(reply, body);
     return { status: 200, errcode: Number.isFinite(errcode) ? errcode : undefined };
   }
 

@@ -218,6 +218,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (pushFn) throw new Error('providePush: a push implementation is already installed');
       pushFn = fn;
     },
+    provideWireTransform(t) {
+      router.setTransform(t);
+    },
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener);

@@ -12,8 +12,9 @@ import { RETRY_DEFAULTS } from './core/retry.js';
 import { Transport } from './core/transport.js';
 import { PushReceiver, type PushReceiverOptions } from './push/receiver.js';
 import { type DecryptDataOptions, decryptData } from './crypto/open-data.js';
-import { type AreaHelpers, type Endpoints, areaHelpers, endpoints } from './endpoints/index.js';
+import { ApiSecurity, type ApiSecurityOptions } from './crypto/api-security.js';
 import { deliverySecrets } from './endpoints/immediate-delivery.js';
+import { type AreaHelpers, type Endpoints, areaHelpers, endpoints } from './endpoints/index.js';
 import { CustomTokenSource, TokenManager, type TokenMode, type TokenSource } from './token/manager.js';
 import { MemoryTokenStore, type TokenStore } from './token/store.js';
 
@@ -66,6 +67,12 @@ export interface MiniAppOptions {
    * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html
    */
   delivery?: { secrets?: Record<string, string> };
+  /**
+   * 服务端API签名加密: the symmetric key + SN, the private key and the platform certificate(s) from MP.
+   * Calls to endpoints that support it are encrypted and signed; responses are verified, then decrypted.
+   * @see https://developers.weixin.qq.com/miniprogram/dev/server/getting_started/api_signature.html
+   */
+  apiSecurity?: ApiSecurityOptions;
 }
 
 /** Options of `app.request` for endpoints not in the table. */
@@ -82,6 +89,8 @@ export interface RawRequestOptions {
   responseType?: 'json' | 'binary';
   /** Retry after it may have reached WeChat? @default false */
   idempotent?: boolean;
+  /** API security flag of this path (PROTOCOL §15.7). @default none (plaintext) */
+  security?: 'required' | 'supported';
 }
 
 type HelperMethods<N> = N extends keyof AreaHelpers
@@ -160,6 +169,9 @@ export class MiniApp {
       retryMaxDelayMs: options.retryMaxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
       logger: options.logger,
       deliverySecrets: deliverySecrets(options.delivery),
+      security: options.apiSecurity
+        ? new ApiSecurity(options.apiSecurity, options.appId, () => clock.now(), options.logger)
+        : undefined,
     });
     if (options.push) this.push = new PushReceiver({ ...options.push, appId: options.appId });
     for (const [ns, table] of Object.entries(endpoints)) {
@@ -207,6 +219,7 @@ export class MiniApp {
       response: req.responseType ?? 'json',
       idempotent: req.idempotent ?? false,
       doc: '',
+      security: req.security,
     });
     ep.name = `${req.method} ${req.path}`;
     if (req.method === 'POST' && req.query) {

@@ -57,6 +57,15 @@ export {
   type KnownOrderStatus,
   type OrderStatus,
 } from './endpoints/immediate-delivery-status.js';
+export type * from './endpoints/intracity.js';
+export {
+  INTRACITY_CARRIERS,
+  INTRACITY_PAY_MODES,
+  IntracityOrderStatus,
+  IntracityCargoType,
+  IntracityFlowType,
+  IntracityCancelReason,
+} from './endpoints/intracity.js';
 
 // Errors
 export {
@@ -92,6 +101,28 @@ export {
 } from './crypto/message.js';
 export { deliverySign, SANDBOX_SHOP } from './crypto/delivery.js';
 
+export {
+  ApiSecurity,
+  WECHAT_API_ORIGIN,
+  gcmOpen,
+  gcmSeal,
+  headerOf,
+  isEnvelope,
+  pssSign,
+  pssVerify,
+  publicKeyOf,
+  securityAad,
+  securityNonce,
+  securityPlaintext,
+  securitySignString,
+  stripSecurityFields,
+  symmetricKeyBytes,
+  type ApiSecurityOptions,
+  type SealedRequest,
+  type SecureEnvelope,
+  type SecuredResponse,
+} from './crypto/api-security.js';
+
 // Push
 export { MemoryDedupeStore, defaultDedupeKey, type DedupeStore } from './push/dedupe.js';
 export {
@@ -111,5 +142,16 @@ export { pushEventName, isSettlementPush, mediaCheckErrcode } from './push/event
 export { parsePush, serialisePush, type PushFormat } from './push/formats.js';
 export { createSignedPush, type CreateSignedPushOptions, type SignedPush } from './push/testing.js';
 export type { NodeHandler } from './push/adapters/node.js';
+export {
+  IntracityCallbackReceiver,
+  INTRACITY_CALLBACK_OK,
+  verifyIntracityCallback,
+  intracityCallbackSign,
+  intracityCallbackSignString,
+  parseIntracityCallback,
+  type IntracityCallback,
+  type IntracityCallbackOptions,
+  type IntracityCallbackReply,
+} from './push/intracity-callback.js';
 export type { KoaMiddleware } from './push/adapters/koa.js';
 export type { FastifyPluginOptions } from './push/adapters/fastify.js';

@@ -19,6 +19,7 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'recognise a card, licence or text image (WeChat OCR)',
     load: async () => (await import('./ocr.js')).default,
   },
+  keys: { summary: 'generate a test key set for API security', load: async () => (await import('./keys.js')).default },
   qrcode: {
     summary: 'write mini-program codes: one, or a CSV batch',
     load: async () => (await import('./qrcode.js')).default,

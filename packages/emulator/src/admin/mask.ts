@@ -24,6 +24,8 @@ export const SECRET_FIELDS = new Set([
   'privateKey',
   'sym_key',
   'symKey',
+  'symmetricKey',
+  'callbackToken',
 ]);
 
 /** Keys that are secrets only inside an object under the given parent key (push.token is the signing token). */

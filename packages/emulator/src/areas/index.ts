@@ -1,5 +1,7 @@
 import type { AreaModule } from '../context.js';
+import apiSecurity from './api-security/index.js';
 import immediateDelivery from './immediate-delivery/index.js';
+import intracity from './intracity/index.js';
 import links from './links/index.js';
 import logistics from './logistics/index.js';
 import messages from './messages/index.js';
@@ -20,9 +22,11 @@ export const areas: AreaModule[] = [
   links,
   ocr,
   push,
+  apiSecurity,
   logistics,
   security,
   orderShipping,
   riskControl,
   immediateDelivery,
+  intracity,
 ];

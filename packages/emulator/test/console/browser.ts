@@ -10,11 +10,12 @@
  *   });
  */
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from '@miniapp-server/emulator';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
@@ -53,6 +54,43 @@ export function ensureConsoleBuilt(): void {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * A local HTTP endpoint standing in for the backend's push URL: records every request body and
+ * answers with what `answer()` says (default HTTP 200 "success").
+ */
+export async function startPushEndpoint(
+  answer: () => { status: number; body: string } = () => ({ status: 200, body: 'success' }),
+) {
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      bodies.push(body);
+      const a = answer();
+      res.statusCode = a.status;
+      res.end(a.body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/push`;
+  return { url, bodies, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** Waits until the element's visible text matches (live data may pass through earlier states first); returns it. */
+export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await locator.innerText().catch(() => '');
+    if (pattern.test(text)) return text;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${pattern} in: ${text}`);
 }
 
 export interface ConsoleSession {
@@ -107,7 +145,7 @@ export async function startConsole(options: EmulatorOptions = {}): Promise<Conso
       const q = new URLSearchParams(opts.params ?? {}).toString();
       await page.goto(`${url}?lang=${opts.lang ?? 'en'}#/${pageId}${q ? `?${q}` : ''}`);
       // The shell is up once the app list arrived and the live feed is connected.
-      await page.locator('[data-testid="connection"].conn-live').waitFor();
+      await page.locator('[data-testid="connection"].conn-live').waitFor({ state: 'attached' });
       current = page;
       return page;
     },

@@ -2,7 +2,7 @@
 // arriving live, and the language switch.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ConsoleSession, skipWithoutChromium, startConsole } from './browser.js';
+import { type ConsoleSession, skipWithoutChromium, startConsole, waitForText } from './browser.js';
 
 /** What the console shows for a virtual time (the test browser runs in Asia/Shanghai). */
 const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
@@ -59,8 +59,7 @@ describe('console: overview', { skip: skipWithoutChromium() }, () => {
     await fetch(`${s.emu.url}/cgi-bin/token?grant_type=client_credential&appid=${appid}&secret=wrong`);
     await fetch(`${s.emu.url}/cgi-bin/token?grant_type=client_credential&appid=${appid}&secret=wrong`);
     const row = page.getByTestId('calls-per-api').getByRole('row', { name: /\/cgi-bin\/token/ });
-    await row.waitFor();
-    assert.match(await row.innerText(), /\/cgi-bin\/token\s+2\s+2/);
+    await waitForText(row, /\/cgi-bin\/token\s+2\s+2/); // 2 calls, 2 errors
     await page.getByTestId('errcodes').getByText('40125').waitFor();
   });
 

@@ -70,6 +70,12 @@ export interface EndpointSpec<P, R> {
   maxFileBytes?: number;
   /** JSON keys whose integer values exceed 2^53 and must be decoded as strings (e.g. msgid). */
   bigIntKeys?: string[];
+  /**
+   * 服务端API签名加密 (PROTOCOL §15.7): `required` calls are always encrypted and signed (同城配送),
+   * `supported` ones when the client's `apiSecurity.mode` is 'supported'. Only POST JSON endpoints
+   * with JSON answers are ever secured; the flag on others records what WeChat lists.
+   */
+  security?: 'required' | 'supported';
   /** Post-processes a successful decoded response (JSON object or BinaryResult) with the response headers. */
   decode?: (result: any, headers: Record<string, string | string[] | undefined>) => R;
   /** Wraps the whole call, each `attempt()` validating and sending anew (e.g. an opt-in retry of one errcode). */

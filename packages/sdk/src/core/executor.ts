@@ -3,6 +3,7 @@
  * access_token, transport, JSON/binary decoding, errcode mapping, token refresh + one replay,
  * retries with backoff (idempotent endpoints only), redacted logging.
  */
+import type { ApiSecurity } from '../crypto/api-security.js';
 import type { CallOptions, Endpoint, WireContext } from './endpoint.js';
 import { ApiError, HttpError, MiniAppError, ValidationError, apiErrorOf } from './errors.js';
 import type { Logger } from './logger.js';
@@ -41,6 +42,8 @@ export interface ExecutorConfig {
   logger?: Logger;
   /** Carrier secrets by shopid, for endpoints that sign (immediate delivery). */
   deliverySecrets?: Readonly<Record<string, string>>;
+  /** The API security layer, when keys are configured. */
+  security?: ApiSecurity;
 }
 
 /** Per-endpoint data computed once, at construction. */
@@ -49,6 +52,8 @@ interface Compiled {
   bigInt?: RegExp;
   /** A substring that must be present for `bigInt` to match (skips the regex on most bodies). */
   bigIntProbe?: string;
+  /** Set when calls to this endpoint are encrypted and signed (each attempt sealed afresh). */
+  sec?: ApiSecurity;
 }
 
 function appendQuery(q: string, key: string, value: unknown): string {
@@ -84,6 +89,9 @@ export class Executor {
         c.bigInt = new RegExp(`("(?:${ep.bigIntKeys.join('|')})"\\s*:\\s*)(-?\\d+)`, 'g');
         if (ep.bigIntKeys.length === 1) c.bigIntProbe = `"${ep.bigIntKeys[0]}"`;
       }
+      const sec = this.cfg.security;
+      if (sec?.applies(ep.security) && ep.method === 'POST' && ep.request === 'json' && ep.response === 'json')
+        c.sec = sec;
       this.compiled.set(ep, c);
     }
     return c;
@@ -106,6 +114,8 @@ export class Executor {
       throw new ValidationError('params must be an object', { api: ep.name });
     }
     const cfg = this.cfg;
+    if (ep.security === 'required' && !cfg.security)
+      throw new ValidationError('this API must be encrypted and signed: configure apiSecurity', { api: ep.name });
     let wire: Record<string, unknown> | undefined = ep.wire ? ep.wire(params, this.wireCtx) : params;
     if (ep.fixed) wire = { ...ep.fixed, ...wire };
 
@@ -126,6 +136,7 @@ export class Executor {
         query = query ? `${query}${wire && Object.keys(wire).length ? '&' : ''}${toQuery(wire)}` : toQuery(wire);
         break;
       case 'json':
+        if (c.sec) return this.send(c, query, undefined, undefined, opts, wire ?? {});
         if (opts?.bodyEncoding === 'form') {
           body = toForm(wire);
           headers = FORM_HEADERS;
@@ -169,6 +180,7 @@ export class Executor {
     body: string | Buffer | undefined,
     headers: Record<string, string> | undefined,
     opts?: CallOptions,
+    plain?: Record<string, unknown>,
   ): Promise<any> {
     const { ep } = c;
     const cfg = this.cfg;
@@ -183,17 +195,20 @@ export class Executor {
       if (needsToken && token === undefined) token = cfg.tokens.peek() ?? (await cfg.tokens.get());
       const q = needsToken ? `access_token=${this.encodeToken(token!)}${query ? '&' : ''}${query}` : query;
       const path = q ? `${basePath}${sep}${q}` : basePath;
+      // API security: every attempt (retry, token replay) gets a fresh nonce, IV, timestamp and signature.
+      const sealed = c.sec?.seal(ep.path, plain);
       try {
         const res = await cfg.transport.send(
           ep.method,
           path,
-          headers,
-          body,
+          sealed ? sealed.headers : headers,
+          sealed ? sealed.body : body,
           timeoutMs,
           ep.name,
           opts?.signal,
           ep.response === 'binary',
         );
+        if (sealed && res.status >= 200 && res.status < 300) res.body = c.sec!.open(sealed, res, ep.name);
         return this.decode(c, res);
       } catch (err) {
         if (needsToken && !replayed && err instanceof ApiError && TOKEN_ERRORS.has(err.errcode)) {

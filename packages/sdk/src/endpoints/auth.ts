@@ -165,6 +165,7 @@ export const auth = defineArea('auth', {
   checkEncryptedData: endpoint<CheckEncryptedDataParams, CheckEncryptedDataResult>({
     method: 'POST',
     path: '/wxa/business/checkencryptedmsg',
+    security: 'supported', // PROTOCOL §15.7
     auth: 'access_token',
     request: 'json',
     response: 'json',

@@ -117,6 +117,7 @@ export const customerServiceMessage = defineArea('customerServiceMessage', {
   send: endpoint<CustomerServiceMessage, Envelope>({
     method: 'POST',
     path: '/cgi-bin/message/custom/send', // not `/custom/business/send` (a doc glitch, PROTOCOL §11.5)
+    security: 'supported', // PROTOCOL §15.7
     auth: 'access_token',
     request: 'json',
     response: 'json',

@@ -35,7 +35,7 @@ export interface DeliveryFees {
   dispatch_duration: number;
 }
 
-export interface PreAddOrderResult extends CarrierResult, DeliveryFees {
+export interface DeliveryPreAddOrderResult extends CarrierResult, DeliveryFees {
   /** DADA only: pass it to addOrder within 3 minutes. */
   delivery_token?: string;
 }
@@ -283,7 +283,7 @@ export const immediateDelivery = defineArea('immediateDelivery', {
     sign: false,
   }),
   /** A quote (fees, distance, dispatch time) without creating the order. */
-  preAddOrder: carrierEndpoint<DeliveryOrder, PreAddOrderResult>({
+  preAddOrder: carrierEndpoint<DeliveryOrder, DeliveryPreAddOrderResult>({
     path: '/order/pre_add',
     page: 'api_preaddorder',
     idempotent: true, // a quote changes nothing

@@ -5,6 +5,7 @@
 import { auth } from './auth.js';
 import { customerServiceMessage } from './customer-service-message.js';
 import { immediateDelivery } from './immediate-delivery.js';
+import { intracity } from './intracity.js';
 import { shortlink, urllink, urlscheme } from './links.js';
 import { logistics } from './logistics.js';
 import { logisticsService } from './logistics-service.js';
@@ -36,6 +37,7 @@ export const endpoints = {
   riskControl,
   internet,
   immediateDelivery,
+  intracity,
 };
 
 export type Endpoints = typeof endpoints;

@@ -34,6 +34,7 @@ export const internet = defineArea('internet', {
     // The current doc says GET with no body; an older one said POST (PROTOCOL §18.2 conflict).
     method: 'GET',
     path: '/wxa/business/getuserencryptkey',
+    security: 'supported', // PROTOCOL §15.7 (a GET is never secured, §15.7.5)
     auth: 'access_token',
     request: 'query',
     response: 'json',

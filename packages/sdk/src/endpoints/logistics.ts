@@ -266,7 +266,7 @@ export interface LogisticsCancelOrderParams {
   delivery_id: string;
   waybill_id: string;
 }
-export interface CancelOrderResult extends Envelope {
+export interface LogisticsCancelOrderResult extends Envelope {
   delivery_resultcode?: number;
   delivery_resultmsg?: string;
 }
@@ -424,6 +424,7 @@ export const logistics = defineArea('logistics', {
   getAllDelivery: endpoint<void, GetAllDeliveryResult>({
     ...get,
     path: '/cgi-bin/express/business/delivery/getall',
+    security: 'supported', // PROTOCOL §15.7 (a GET is never secured, §15.7.5)
     doc: `${DOC}/api_getalldelivery.html`,
   }),
   /**
@@ -433,6 +434,7 @@ export const logistics = defineArea('logistics', {
   getAllAccount: endpoint<void, GetAllAccountResult>({
     ...get,
     path: '/cgi-bin/express/business/account/getall',
+    security: 'supported', // PROTOCOL §15.7 (a GET is never secured, §15.7.5)
     doc: `${DOC}/api_getallaccount.html`,
   }),
   /**
@@ -495,6 +497,7 @@ export const logistics = defineArea('logistics', {
   getPrinter: endpoint<void, GetPrinterResult>({
     ...get,
     path: '/cgi-bin/express/business/printer/getall',
+    security: 'supported', // PROTOCOL §15.7 (a GET is never secured, §15.7.5)
     doc: `${DOC}/api_getprinter.html`,
   }),
   /**
@@ -523,7 +526,7 @@ export const logistics = defineArea('logistics', {
    * Cancels an order, possible until the parcel has a path beyond creation (9300506). Never retried.
    * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_cancelorder.html
    */
-  cancelOrder: endpoint<LogisticsCancelOrderParams, CancelOrderResult>({
+  cancelOrder: endpoint<LogisticsCancelOrderParams, LogisticsCancelOrderResult>({
     ...post,
     path: '/cgi-bin/express/business/order/cancel',
     idempotent: false,

@@ -25,6 +25,7 @@ export const phonenumber = defineArea('phonenumber', {
   getPhoneNumber: endpoint<GetPhoneNumberParams, GetPhoneNumberResult>({
     method: 'POST',
     path: '/wxa/business/getuserphonenumber',
+    security: 'supported', // PROTOCOL §15.7
     auth: 'access_token',
     request: 'json',
     response: 'json',

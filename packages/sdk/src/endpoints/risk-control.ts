@@ -47,6 +47,7 @@ export const riskControl = defineArea('riskControl', {
   getUserRiskRank: endpoint<GetUserRiskRankParams, GetUserRiskRankResult>({
     method: 'POST',
     path: '/wxa/getuserriskrank',
+    security: 'supported', // PROTOCOL §15.7
     auth: 'access_token',
     request: 'json',
     response: 'json',

@@ -147,6 +147,7 @@ export const security = defineArea('security', {
   msgSecCheck: endpoint<MsgSecCheckParams, MsgSecCheckResult>({
     method: 'POST',
     path: '/wxa/msg_sec_check',
+    security: 'supported', // PROTOCOL §15.7
     auth: 'access_token',
     request: 'json',
     response: 'json',
@@ -170,6 +171,7 @@ export const security = defineArea('security', {
   mediaCheckAsync: endpoint<MediaCheckAsyncParams, MediaCheckAsyncResult>({
     method: 'POST',
     path: '/wxa/media_check_async',
+    security: 'supported', // PROTOCOL §15.7
     auth: 'access_token',
     request: 'json',
     response: 'json',

@@ -170,6 +170,7 @@ export const subscribeMessage = defineArea('subscribeMessage', {
   send: endpoint<SubscribeSendParams, SubscribeSendResult>({
     method: 'POST',
     path: '/cgi-bin/message/subscribe/send',
+    security: 'supported', // PROTOCOL §15.7
     auth: 'access_token',
     request: 'json',
     response: 'json',
@@ -191,6 +192,7 @@ export const subscribeMessage = defineArea('subscribeMessage', {
   addTemplate: endpoint<AddTemplateParams, AddTemplateResult>({
     method: 'POST',
     path: '/wxaapi/newtmpl/addtemplate',
+    security: 'supported', // PROTOCOL §15.7
     auth: 'access_token',
     request: 'json',
     response: 'json',
@@ -205,6 +207,7 @@ export const subscribeMessage = defineArea('subscribeMessage', {
   deleteTemplate: endpoint<DeleteTemplateParams, Envelope>({
     method: 'POST',
     path: '/wxaapi/newtmpl/deltemplate',
+    security: 'supported', // PROTOCOL §15.7
     auth: 'access_token',
     request: 'json',
     response: 'json',

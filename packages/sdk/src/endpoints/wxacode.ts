@@ -155,6 +155,7 @@ export const wxacode = defineArea('wxacode', {
   createQRCode: endpoint<CreateQRCodeParams, WxacodeResult>({
     method: 'POST',
     path: '/cgi-bin/wxaapp/createwxaqrcode',
+    security: 'supported', // PROTOCOL §15.7 (a code answers bytes, so it is never secured)
     auth: 'access_token',
     request: 'json',
     response: 'binary',
@@ -176,6 +177,7 @@ export const wxacode = defineArea('wxacode', {
   get: endpoint<GetWxacodeParams, WxacodeResult>({
     method: 'POST',
     path: '/wxa/getwxacode',
+    security: 'supported', // PROTOCOL §15.7 (a code answers bytes, so it is never secured)
     auth: 'access_token',
     request: 'json',
     response: 'binary',
@@ -199,6 +201,7 @@ export const wxacode = defineArea('wxacode', {
   getUnlimited: endpoint<GetUnlimitedParams, WxacodeResult>({
     method: 'POST',
     path: '/wxa/getwxacodeunlimit',
+    security: 'supported', // PROTOCOL §15.7 (a code answers bytes, so it is never secured)
     auth: 'access_token',
     request: 'json',
     response: 'binary',

@@ -36,6 +36,8 @@ export const loginRoutes: CoreModule = (ctx) => {
         user.session_key = newSessionKey();
         user.session_expires_at = now + SESSION_TTL;
       }
+      user.last_login_at = now;
+      user.logins = (user.logins ?? 0) + 1;
       ctx.emit('user.login', { appid: app.appid, openid: user.openid });
       return {
         openid: user.openid,

@@ -7,6 +7,7 @@
 import type { Server } from 'node:http';
 import type { AreaContext, AreaModule, WxRequest, WxResult } from '../../context.js';
 import { WxError } from '../../context.js';
+import { AdminError } from '../../admin/ops.js';
 import {
   OCR_PATHS,
   type OcrFixture,
@@ -28,6 +29,8 @@ export const OCR_MAX_BYTES = 2 * 1024 * 1024;
 export const OCR_DEFAULT_DAILY_QUOTA = 100;
 const FETCH_TIMEOUT_MS = 5000;
 const MAX_CALLS_KEPT = 1000;
+/** Images of the most recent calls kept for the console (by sha256; not part of exportState). */
+const MAX_IMAGES_KEPT = 64;
 
 export interface OcrConfig {
   /** Calls per app per (virtual, Beijing) day before 45009. @default 100 */
@@ -214,6 +217,7 @@ const ocrArea: AreaModule = {
       const img = imageInfo(data);
       if (!img) throw ERR.image();
       call.sha256 = sha256Hex(data);
+      keepImage(call.sha256, data, img.contentType);
       const byHash = findFixture(s.fixtures, kind, { sha256: call.sha256 });
       if (byHash) return fromFixture(call, byHash);
 
@@ -280,6 +284,16 @@ const ocrArea: AreaModule = {
       });
     }
 
+    const images = new Map<string, { data: Buffer; contentType: string }>();
+    function keepImage(sha256: string, data: Buffer, contentType: string): void {
+      images.delete(sha256); // re-inserted as the newest
+      images.set(sha256, { data, contentType });
+      for (const old of images.keys()) {
+        if (images.size <= MAX_IMAGES_KEPT) break;
+        images.delete(old);
+      }
+    }
+
     // ---- handle methods (mirrored by the admin routes below)
     const ops = {
       /** Registers an answer for an image, its sha256, or an img_url. Returns the stored fixture. */
@@ -310,6 +324,12 @@ const ocrArea: AreaModule = {
       },
       clearCalls(): void {
         s.calls.splice(0);
+        images.clear();
+      },
+      /** The image of a recent call (the newest 64 distinct images are kept), by its sha256. */
+      image(sha256: string): { contentType: string; data: Buffer } | undefined {
+        const img = images.get(sha256);
+        return img && { contentType: img.contentType, data: img.data };
       },
       config(): OcrConfig {
         return { ...s.config };
@@ -374,6 +394,15 @@ const ocrArea: AreaModule = {
         }),
     });
     ctx.admin({ method: 'DELETE', path: 'ocr/calls', handler: () => ops.clearCalls() });
+    ctx.admin({
+      method: 'GET',
+      path: 'ocr/images/:sha256',
+      handler: ({ params }) => {
+        const img = ops.image(params.sha256 ?? '');
+        if (!img) throw new AdminError(404, `no image ${params.sha256} (only the newest ${MAX_IMAGES_KEPT} are kept)`);
+        return { sha256: params.sha256, contentType: img.contentType, image_base64: img.data.toString('base64') };
+      },
+    });
     ctx.admin({ method: 'GET', path: 'ocr/config', handler: () => ops.config() });
     ctx.admin({ method: 'PUT', path: 'ocr/config', handler: ({ body }) => ops.configure(body ?? {}) });
     ctx.admin({

@@ -42,6 +42,8 @@ export interface PushAttempt {
   reply?: DecodedReply;
   /** `timeout after N ms` or the network error. */
   error?: string;
+  /** Real (wall-clock) milliseconds from sending to the answer or the failure. */
+  ms?: number;
   /** HTTP 200 within the timeout. */
   ok: boolean;
 }
@@ -62,6 +64,8 @@ export interface PushDelivery {
   attempts: PushAttempt[];
   /** The accepted attempt's decoded reply (decrypted when encrypted). */
   reply?: DecodedReply;
+  /** Set on a redelivery: the id of the delivery it repeats. */
+  redeliveryOf?: string;
 }
 
 interface PushSlice {
@@ -131,6 +135,7 @@ const push: AreaModule = {
       const controller = new AbortController();
       inflight.add(controller);
       const timer = setTimeout(() => controller.abort(), timeoutMs);
+      const started = performance.now();
       try {
         const url = new URL(config.url);
         for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
@@ -151,6 +156,7 @@ const push: AreaModule = {
             : `timeout after ${timeoutMs} ms`
           : String((e as Error & { cause?: Error }).cause?.message ?? (e as Error).message);
       } finally {
+        rec.ms = Math.round(performance.now() - started);
         clearTimeout(timer);
         inflight.delete(controller);
       }
@@ -158,7 +164,11 @@ const push: AreaModule = {
     }
 
     /** Delivers one message to the app's push URL; resolves after success or the last retry. */
-    async function deliver(appid: string, input: Record<string, unknown>): Promise<PushDelivery | undefined> {
+    async function deliver(
+      appid: string,
+      input: Record<string, unknown>,
+      redeliveryOf?: string,
+    ): Promise<PushDelivery | undefined> {
       const app = ctx.getApp(appid);
       if (!app?.push) return undefined;
       const config = { ...app.push };
@@ -178,8 +188,12 @@ const push: AreaModule = {
         message,
         status: 'pending',
         attempts: [],
+        ...(redeliveryOf ? { redeliveryOf } : {}),
       };
       s.deliveries.push(delivery);
+      // The console's `push.delivery` topic: once when queued, after each attempt, and at the end.
+      const changed = () => ctx.emit('push.delivery', { id: delivery.id, appid, status: delivery.status });
+      changed();
       if (s.deliveries.length > MAX_RECORDS) s.deliveries.splice(0, s.deliveries.length - MAX_RECORDS);
       const total = 1 + Math.max(0, Math.floor(s.settings.retries));
       for (let n = 1; n <= total && !closed; n++) {
@@ -188,10 +202,13 @@ const push: AreaModule = {
         if (rec.ok) {
           delivery.status = 'delivered';
           delivery.reply = rec.reply;
+          changed();
           return delivery;
         }
+        changed();
       }
       delivery.status = 'failed';
+      changed();
       return delivery;
     }
     ctx.providePush((appid, message) => deliver(appid, isObj(message) ? message : {}));
@@ -282,6 +299,18 @@ const push: AreaModule = {
         return structuredClone(list);
       },
 
+      /**
+       * Sends a recorded delivery's message again, as a new delivery (`redeliveryOf` names the
+       * original), to the app's current push URL and config. Resolves after success or the last retry.
+       */
+      async redeliver(id: string): Promise<PushDelivery> {
+        const original = st().deliveries.find((d) => d.id === id);
+        if (!original) throw new AdminError(404, `no delivery ${id}`);
+        const app = resolveApp(original.appid);
+        requirePush(app);
+        return (await deliver(app.appid, structuredClone(original.message), original.id)) as PushDelivery;
+      },
+
       clearDeliveries(): { ok: true } {
         st().deliveries.length = 0;
         return { ok: true };
@@ -310,6 +339,11 @@ const push: AreaModule = {
     ctx.admin({ method: 'POST', path: 'push/send', handler: (r) => handle.send(q(r) as any) });
     ctx.admin({ method: 'GET', path: 'push/deliveries', handler: (r) => handle.deliveries(r.query) });
     ctx.admin({ method: 'DELETE', path: 'push/deliveries', handler: () => handle.clearDeliveries() });
+    ctx.admin({
+      method: 'POST',
+      path: 'push/deliveries/:id/redeliver',
+      handler: ({ params }) => handle.redeliver(params.id ?? ''),
+    });
     ctx.admin({ method: 'GET', path: 'push/settings', handler: () => ({ ...st().settings }) });
     ctx.admin({ method: 'POST', path: 'push/settings', handler: (r) => handle.configure(q(r)) });
     return handle;

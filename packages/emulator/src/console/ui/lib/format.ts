@@ -26,10 +26,3 @@ export function formatBytes(n: number | undefined): string {
 export function formatNumber(n: number, lang: Lang): string {
   return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
 }
-
-/** Tone of an errcode badge. */
-export function errcodeTone(errcode: number | undefined, status = 200): 'ok' | 'err' | 'muted' {
-  if (status !== 200) return 'err';
-  if (errcode === undefined) return 'muted';
-  return errcode === 0 ? 'ok' : 'err';
-}

@@ -1,6 +1,7 @@
 /** The small component kit every page uses: cards, badges, copy buttons, action buttons, toasts. */
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { api } from './api.js';
 import { common, useT } from './i18n.js';
 
 export function Card(props: {
@@ -119,10 +120,16 @@ export function ActionButton<T>(props: {
   );
 }
 
-export function Field(props: { label: ComponentChildren; children: ComponentChildren; wide?: boolean }) {
+/** A labelled control; `wide` grows to fill the row, `full` takes a row of its own. */
+export function Field(props: {
+  label: ComponentChildren;
+  children: ComponentChildren;
+  wide?: boolean;
+  full?: boolean;
+}) {
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of the children
-    <label class={`field${props.wide ? ' field-wide' : ''}`}>
+    <label class={`field${props.wide || props.full ? ' field-wide' : ''}${props.full ? ' field-full' : ''}`}>
       <span class="field-label">{props.label}</span>
       {props.children}
     </label>
@@ -131,7 +138,7 @@ export function Field(props: { label: ComponentChildren; children: ComponentChil
 
 /** A text input bound to a state pair. */
 export function TextInput(
-  props: { value: string; onValue: (v: string) => void } & Omit<JSX.HTMLAttributes<HTMLInputElement>, 'value'>,
+  props: { value: string; onValue: (v: string) => void } & Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value'>,
 ) {
   const { value, onValue, ...rest } = props;
   return <input {...rest} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} />;
@@ -183,4 +190,40 @@ export function Toasts() {
       ))}
     </div>
   );
+}
+
+/** Badge tone of an errcode (0 = ok); non-200 HTTP statuses are errors too. */
+export function errTone(errcode: number | undefined, status = 200): Tone {
+  if (status !== 200) return 'err';
+  if (errcode === undefined) return 'muted';
+  return errcode === 0 ? 'ok' : 'err';
+}
+
+/**
+ * An image the admin API returns as JSON `{ image_base64, contentType }` (codes, OCR images), fetched
+ * once per path. `fallback` shows when there is none (404).
+ */
+export function AdminImage(props: {
+  path: string;
+  alt: string;
+  class?: string;
+  testid?: string;
+  fallback?: ComponentChildren;
+}) {
+  const t = useT(common);
+  const [src, setSrc] = useState<string | null>();
+  useEffect(() => {
+    let live = true;
+    setSrc(undefined);
+    api.get<{ image_base64: string; contentType: string }>(props.path).then(
+      (i) => live && setSrc(`data:${i.contentType};base64,${i.image_base64}`),
+      () => live && setSrc(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [props.path]);
+  if (src === undefined) return <span class="muted">{t('loading')}</span>;
+  if (src === null) return <span class="muted">{props.fallback}</span>;
+  return <img class={props.class} src={src} alt={props.alt} data-testid={props.testid} />;
 }

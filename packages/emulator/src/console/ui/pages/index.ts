@@ -8,6 +8,12 @@ import orderShipping from './order-shipping.js';
 import deliveries from './deliveries.js';
 import overview from './overview.js';
 import parcels from './parcels.js';
+import users from './users.js';
+import codes from './codes.js';
+import ocr from './ocr.js';
+import pushes from './pushes.js';
+import requests from './requests.js';
+import intracity from './intracity.js';
 
 export const pages: PageDef[] = [
   overview,
@@ -16,4 +22,10 @@ export const pages: PageDef[] = [
   orderShipping,
   deliveries,
   // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
+  users,
+  codes,
+  ocr,
+  pushes,
+  intracity,
+  requests,
 ];

@@ -35,6 +35,7 @@ const strings = defineStrings({
     failedCalls: 'Failed',
     noCalls: 'No API calls yet: point your backend at this emulator.',
     showRequests: 'Show these requests',
+    apiCount: 'APIs called',
   },
   zh: {
     apps: '小程序',
@@ -63,6 +64,7 @@ const strings = defineStrings({
     failedCalls: '失败',
     noCalls: '还没有接口调用：把后端指向这个模拟器即可。',
     showRequests: '查看这些请求',
+    apiCount: '调用过的接口',
   },
 });
 
@@ -127,67 +129,74 @@ function AppsCard(props: PageProps) {
   const t = useT(strings);
   return (
     <Card title={t('apps')} testid="apps">
-      <div class="table-wrap">
-        <table class="table">
-          <thead>
-            <tr>
-              <th>{t('name')}</th>
-              <th>appid</th>
-              <th>{t('originalId')}</th>
-              <th>{t('secret')}</th>
-              <th>{t('pages')}</th>
-              <th>{t('push')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.apps.map((a) => (
-              <tr key={a.appid}>
-                <td>{a.name}</td>
-                <td>
-                  <code>{a.appid}</code>
-                </td>
-                <td>
-                  <code>{a.originalId}</code>
-                </td>
-                <td>
-                  <code>{a.secret}</code>
-                </td>
-                <td>{a.pages.length ? a.pages.join(', ') : <span class="muted">{t('anyPage')}</span>}</td>
-                <td>
-                  {a.push ? (
-                    <span class="stack">
-                      <code>{a.push.url}</code>
-                      <span>
-                        <Badge tone="info">{a.push.mode}</Badge> <Badge tone="info">{a.push.format}</Badge>
-                      </span>
+      <div class="apps">
+        {props.apps.map((a) => (
+          <div class="app-tile" key={a.appid}>
+            <h3>{a.name}</h3>
+            <dl class="kv">
+              <dt>appid</dt>
+              <dd>
+                <code>{a.appid}</code>
+              </dd>
+              <dt>{t('originalId')}</dt>
+              <dd>
+                <code>{a.originalId}</code>
+              </dd>
+              <dt>{t('secret')}</dt>
+              <dd>
+                <code>{a.secret}</code>
+              </dd>
+              <dt>{t('pages')}</dt>
+              <dd>{a.pages.length ? a.pages.join(', ') : <span class="muted">{t('anyPage')}</span>}</dd>
+              <dt>{t('push')}</dt>
+              <dd>
+                {a.push ? (
+                  <span class="stack">
+                    <code>{a.push.url}</code>
+                    <span>
+                      <Badge tone="info">{a.push.mode}</Badge> <Badge tone="info">{a.push.format}</Badge>{' '}
+                      <span class="muted">Token {a.push.token}</span>
                     </span>
-                  ) : (
-                    <span class="muted">{t('noPush')}</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                  </span>
+                ) : (
+                  <span class="muted">{t('noPush')}</span>
+                )}
+              </dd>
+            </dl>
+          </div>
+        ))}
       </div>
     </Card>
   );
 }
 
-function StatsCards() {
+function useStats() {
+  return useLive(['request', 'requests'], () => api.get<Stats>('requests/stats'));
+}
+
+function Tiles(props: PageProps) {
   const t = useT(strings);
   const lang = useLang();
-  const stats = useLive(['request', 'requests'], () => api.get<Stats>('requests/stats'));
+  const s = useStats().data;
+  const failed = Object.values(s?.byPath ?? {}).reduce((n, p) => n + p.errors, 0);
+  return (
+    <div class="stats">
+      <Stat label={t('total')} value={formatNumber(s?.total ?? 0, lang)} />
+      <Stat label={t('failedCalls')} value={formatNumber(failed, lang)} tone={failed ? 'err' : 'ok'} />
+      <Stat label={t('apiCount')} value={formatNumber(Object.keys(s?.byPath ?? {}).length, lang)} />
+      <Stat label={t('apps')} value={formatNumber(props.apps.length, lang)} />
+    </div>
+  );
+}
+
+function StatsCards() {
+  const t = useT(strings);
+  const stats = useStats();
   const s = stats.data;
   const paths = Object.entries(s?.byPath ?? {}).sort((a, b) => b[1].calls - a[1].calls);
   const codes = Object.entries(s?.byErrcode ?? {}).sort((a, b) => b[1] - a[1]);
-  const failed = paths.reduce((n, [, p]) => n + p.errors, 0);
   return (
     <>
-      <div class="stats">
-        <Stat label={t('total')} value={formatNumber(s?.total ?? 0, lang)} />
-        <Stat label={t('failedCalls')} value={formatNumber(failed, lang)} tone={failed ? 'err' : 'ok'} />
-      </div>
       <ErrorNote error={stats.error} />
       <div class="grid-2">
         <Card title={t('calls')} testid="calls-per-api">
@@ -254,8 +263,9 @@ function Overview(props: PageProps) {
     <div class="page">
       <div class="grid-2">
         <ClockCard />
-        <AppsCard {...props} />
+        <Tiles {...props} />
       </div>
+      <AppsCard {...props} />
       <StatsCards />
     </div>
   );

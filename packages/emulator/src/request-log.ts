@@ -54,8 +54,8 @@ export class RequestLog {
   private entries: LoggedRequest[] = [];
   private seq = 0;
 
-  /** `onAdd` sees each entry once it is redacted (the console's `request` topic). */
-  constructor(private readonly onAdd?: (entry: LoggedRequest) => void) {}
+  /** Sees each entry once it is redacted (the console's `request` topic). */
+  onAdd?: (entry: LoggedRequest) => void;
 
   add(entry: Omit<LoggedRequest, 'seq'>): void {
     const e: LoggedRequest = { seq: ++this.seq, ...entry, query: redactValue(entry.query) as Record<string, string> };

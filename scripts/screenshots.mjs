@@ -45,7 +45,18 @@ await app.wxacode.getUnlimited({ scene: 'table=13' }).catch(() => {});
 await app.wxacode.getUnlimited({ scene: 'table=13', page: 'pages/index/index', width: 280 });
 // An ID card answered by a registered fixture.
 const card = renderTextPng('ID 110101199003071234');
-emu.ocr.addFixture({ kind: 'idcard', image: card, result: { type: 'Front', name: '张三', id: '110101199003071234', gender: '男', nationality: '汉', addr: '北京市东城区' } });
+emu.ocr.addFixture({
+  kind: 'idcard',
+  image: card,
+  result: {
+    type: 'Front',
+    name: '张三',
+    id: '110101199003071234',
+    gender: '男',
+    nationality: '汉',
+    addr: '北京市东城区',
+  },
+});
 await app.ocr.idcard({ img: card, type: 'photo' });
 emu.addFault({ path: '/cv/ocr/*', kind: 'latency', ms: 200 });
 

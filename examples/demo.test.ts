@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 const root = new URL('..', import.meta.url).pathname;
 
 function runDemo(args: string[], env: Record<string, string | undefined> = {}) {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'examples/demo.mjs', ...args], {
+  // The same loader and export conditions as this test (the current source, through tsx).
+  const node = process.execArgv.filter((a) => !a.startsWith('--test'));
+  const child = spawn(process.execPath, [...node, 'examples/demo.mjs', ...args], {
     cwd: root,
     env: { ...process.env, CI: undefined, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -127,7 +127,7 @@ describe('miniapp', () => {
     assert.ok(!wrong.stderr.includes(key.toString('base64')));
   });
 
-  test('emulator serves the auth family and prints its URL and the fake app credentials', async () => {
+  test('emulator serves the auth family and prints its URL, its console URL and the fake app credentials', async () => {
     const child: ChildProcess = spawn(process.execPath, [bin, 'emulator', '--port', '0'], { env });
     try {
       const banner = await new Promise<string>((resolve, reject) => {
@@ -142,6 +142,10 @@ describe('miniapp', () => {
       const appid = /appid:\s+(\S+)/.exec(banner)![1];
       const r = await run(['token'], { MINIAPP_BASE_URL: url, MINIAPP_APPID: appid });
       assert.equal(r.code, 0, r.stderr);
+      // The console's URL, and the page is there.
+      const consoleUrl = /console:\s+(\S+)/.exec(banner)![1] as string;
+      assert.equal(consoleUrl, `${url}/__emulator/ui`);
+      assert.equal((await fetch(consoleUrl)).status, 200);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the emulator console (src/console/ui) into dist/console/: index.html, app.js, app.css.
+// Type-checks and builds the emulator console (src/console/ui) into dist/console/: index.html, app.js, app.css.
 // One esbuild bundle with preact inside: no CDN, works offline. Prints the sizes.
 // Files are written to a temporary name and renamed, so a test building at the same time never
 // serves half a file.
@@ -7,6 +7,8 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +31,10 @@ const INDEX_HTML = `<!doctype html>
 </body>
 </html>
 `;
+
+// esbuild strips types without checking them: the UI is type-checked here (DOM, JSX for preact).
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', join(pkg, 'src/console/ui/tsconfig.json')], { stdio: 'inherit' });
 
 const result = await build({
   entryPoints: { app: join(pkg, 'src/console/ui/main.tsx') },

@@ -24,6 +24,7 @@ export type {
   PhoneCodeInput,
   PaymentInput,
   ClockInfo,
+  TokenView,
 } from './admin/ops.js';
 export type { Fault, FaultSpec, FaultKind } from './faults.js';
 export type { LoggedRequest, LoggedFile, RequestLogFilter, RequestStats } from './request-log.js';

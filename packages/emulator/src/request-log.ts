@@ -59,16 +59,16 @@ export class RequestLog {
   private entries: LoggedRequest[] = [];
   private seq = 0;
 
-  /** `onAdd` sees each entry once it is redacted (the console's `request` topic). */
-  constructor(private readonly onAdd?: (entry: LoggedRequest) => void) {}
+  /** Sees each entry, redacted, as it is added (the console's `request` topic). */
+  onAdd?: (entry: LoggedRequest) => void;
 
   add(entry: Omit<LoggedRequest, 'seq'>): void {
     const e: LoggedRequest = { seq: ++this.seq, ...entry, query: redactValue(entry.query) as Record<string, string> };
     if (entry.body !== undefined) e.body = redactValue(truncate(entry.body));
     if (entry.security !== undefined) e.security = redactValue(entry.security) as Record<string, unknown>;
+    this.onAdd?.(e);
     this.entries.push(e);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
-    this.onAdd?.(e);
   }
 
   list(filter: RequestLogFilter = {}): LoggedRequest[] {
@@ -88,7 +88,8 @@ export class RequestLog {
   stats(): RequestStats {
     const byPath: RequestStats['byPath'] = {};
     const byErrcode: Record<string, number> = {};
-    for (const e of this.entries) {
+    const entries = this.list(); // the log as list() sees it, however it is stored
+    for (const e of entries) {
       const p = byPath[e.path] ?? { calls: 0, errors: 0 };
       byPath[e.path] = p;
       p.calls++;
@@ -96,7 +97,7 @@ export class RequestLog {
       if (failed) p.errors++;
       if (e.errcode !== undefined) byErrcode[e.errcode] = (byErrcode[e.errcode] ?? 0) + 1;
     }
-    return { total: this.entries.length, byPath, byErrcode };
+    return { total: entries.length, byPath, byErrcode };
   }
 
   clear(): void {

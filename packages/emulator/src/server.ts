@@ -108,11 +108,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const defaultAppid = (seedApps[0] as EmuApp).appid;
   const tokens = new Tokens(state, clock);
   const faults = new Faults();
+  const log = new RequestLog();
+  const tokenRequests: Record<string, number> = {};
   // The console's live feed: every logged request, admin change, clock move and area event.
   const events = new ConsoleEvents();
-  const log = new RequestLog((entry) => events.publish('request', entry));
+  log.onAdd = (entry) => events.publish('request', entry);
   clock.onChange = () => events.publish('clock');
-  const tokenRequests: Record<string, number> = {};
 
   const loggerOpt = options.logger ?? false;
   const isInstance =

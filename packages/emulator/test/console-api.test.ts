@@ -112,6 +112,14 @@ describe('console: admin views and events', () => {
       body: JSON.stringify({ appid }),
     });
     assert.equal((await asConsole.json()).session_key, '***');
+    // Tokens are listed without their values.
+    const token = (await c.classicToken(appid, secret)).json.access_token;
+    const tokens = (await c.admin('GET', `tokens?appid=${appid}`)).json;
+    assert.deepEqual(
+      tokens.map((t: { kind: string; status: string }) => [t.kind, t.status]),
+      [['classic', 'live']],
+    );
+    assert.ok(!JSON.stringify(tokens).includes(token));
     const snap = await fetch(`${emu.url}/__emulator/state`, { headers: { 'x-emulator-console': '1' } });
     assert.ok(!(await snap.text()).includes(secret));
   });

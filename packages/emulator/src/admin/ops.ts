@@ -88,6 +88,18 @@ export interface ClockInfo {
   frozen: boolean;
 }
 
+/** An access token as admin views show it: everything but the token itself. */
+export interface TokenView {
+  appid: string;
+  kind: 'classic' | 'stable';
+  /** Unix seconds. */
+  issued_at: number;
+  expires_at: number;
+  revoked_at?: number;
+  /** `revoked` from `revoked_at` on (superseded or invalidated), `expired` after `expires_at`. */
+  status: 'live' | 'expired' | 'revoked';
+}
+
 export interface AdminDeps {
   state: State;
   clock: Clock;
@@ -348,6 +360,19 @@ export class AdminOps {
   }
 
   // ---- tokens, reset, snapshots
+  /** An app's (or every app's) access tokens, newest first, without the token values. */
+  listTokens(appid?: string): TokenView[] {
+    const now = this.d.clock.now();
+    return Object.values(this.d.state.tokens)
+      .filter((t) => !appid || t.appid === appid)
+      .sort((a, b) => b.issued_at - a.issued_at)
+      .map(({ token: _secret, ...t }) => ({
+        ...t,
+        status:
+          t.revoked_at !== undefined && now >= t.revoked_at ? 'revoked' : now >= t.expires_at ? 'expired' : 'live',
+      }));
+  }
+
   /** Revokes every live token of an app (default app when omitted): clients then get 40001. */
   invalidateTokens(appid?: string): { invalidated: number } {
     return { invalidated: this.d.tokens.invalidateApp(this.appidOf(appid)) };

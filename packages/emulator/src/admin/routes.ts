@@ -56,6 +56,7 @@ export function coreAdminRoutes(
       path: 'token-requests',
       handler: ({ query }) => ({ count: ops.tokenRequestCount(query.appid || undefined) }),
     },
+    { method: 'GET', path: 'tokens', handler: ({ query }) => ops.listTokens(query.appid || undefined) },
     { method: 'GET', path: 'faults', handler: () => ops.listFaults() },
     { method: 'POST', path: 'faults', handler: ({ body }) => ops.addFault(body) },
     { method: 'DELETE', path: 'faults', handler: () => ops.clearFaults() },

@@ -63,6 +63,28 @@ describe('console: overview', { skip: skipWithoutChromium() }, () => {
     await page.getByTestId('errcodes').getByText('40125').waitFor();
   });
 
+  it("lists the app's access tokens without their values, and invalidates them", async () => {
+    const page = await s.open('overview');
+    const tokens = page.getByTestId('tokens');
+    await tokens.getByText('No access token issued yet.').waitFor();
+    const { appid, secret } = s.emu.defaultApp;
+    const before = s.emu.tokenRequestCount(appid); // earlier tests asked with a wrong secret
+    const body = JSON.stringify({ grant_type: 'client_credential', appid, secret });
+    const token = (await (await fetch(`${s.emu.url}/cgi-bin/stable_token`, { method: 'POST', body })).json())
+      .access_token;
+    const row = tokens.getByTestId('token-row');
+    await row.getByText('live').waitFor();
+    assert.match(await row.innerText(), /stable/);
+    await waitForText(tokens.getByTestId('token-requests'), new RegExp(`: ${before + 1}$`));
+    assert.ok(!(await page.content()).includes(token));
+
+    await page.getByTestId('invalidate-tokens').click();
+    await row.getByText('revoked').waitFor();
+    await page.locator('.toast-ok', { hasText: '1 token(s) invalidated' }).waitFor();
+    const answer = await (await fetch(`${s.emu.url}/wxa/getpaidunionid?access_token=${token}&openid=x`)).json();
+    assert.equal(answer.errcode, 40001);
+  });
+
   it('switches the labels to Chinese', async () => {
     const page = await s.open('overview');
     await page.getByTestId('lang-switch').click();

@@ -62,10 +62,10 @@ export interface PushDelivery {
   /** `delivered` once an attempt got HTTP 200 in time; `failed` after the last retry. */
   status: 'pending' | 'delivered' | 'failed';
   attempts: PushAttempt[];
-  /** The accepted attempt's decoded reply (decrypted when encrypted). */
-  reply?: DecodedReply;
   /** Set on a redelivery: the id of the delivery it repeats. */
   redeliveryOf?: string;
+  /** The accepted attempt's decoded reply (decrypted when encrypted). */
+  reply?: DecodedReply;
 }
 
 interface PushSlice {
@@ -191,24 +191,23 @@ const push: AreaModule = {
         ...(redeliveryOf ? { redeliveryOf } : {}),
       };
       s.deliveries.push(delivery);
-      // The console's `push.delivery` topic: once when queued, after each attempt, and at the end.
-      const changed = () => ctx.emit('push.delivery', { id: delivery.id, appid, status: delivery.status });
+      // The console's `push.delivery` topic: when queued and after each attempt. Listeners read the
+      // delivery later (the console refetches), by when the status below is set: no await in between.
+      const changed = () => ctx.emit('push.delivery', { id: delivery.id, appid });
       changed();
       if (s.deliveries.length > MAX_RECORDS) s.deliveries.splice(0, s.deliveries.length - MAX_RECORDS);
       const total = 1 + Math.max(0, Math.floor(s.settings.retries));
       for (let n = 1; n <= total && !closed; n++) {
         const rec = await attempt(config, appid, message, n);
         delivery.attempts.push(rec);
+        changed();
         if (rec.ok) {
           delivery.status = 'delivered';
           delivery.reply = rec.reply;
-          changed();
           return delivery;
         }
-        changed();
       }
       delivery.status = 'failed';
-      changed();
       return delivery;
     }
     ctx.providePush((appid, message) => deliver(appid, isObj(message) ? message : {}));

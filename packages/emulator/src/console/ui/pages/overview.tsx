@@ -1,11 +1,11 @@
 /** Overview: the apps and their config, calls per API, errors by errcode, and the virtual clock. */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { formatNumber, formatTime } from '../lib/format.js';
+import { formatNumber, formatSeconds, formatTime } from '../lib/format.js';
 import { defineStrings, useLang, useT } from '../lib/i18n.js';
 import { useLive } from '../lib/live.js';
 import { type PageProps, definePage } from '../lib/page.js';
-import { ActionButton, Badge, Card, Empty, ErrorNote, Field, Stat } from '../lib/ui.js';
+import { ActionButton, Badge, Card, Empty, ErrorNote, Field, Stat, toast } from '../lib/ui.js';
 
 const strings = defineStrings({
   en: {
@@ -36,6 +36,17 @@ const strings = defineStrings({
     noCalls: 'No API calls yet: point your backend at this emulator.',
     showRequests: 'Show these requests',
     apiCount: 'APIs called',
+    tokens: 'Access tokens',
+    tokenRequests: 'Token requests (token + stable_token): {n}',
+    noTokens: 'No access token issued yet.',
+    kind: 'Kind',
+    issued: 'Issued',
+    expires: 'Expires',
+    revoked: 'revoked',
+    expired: 'expired',
+    live: 'live',
+    invalidate: 'Invalidate all tokens',
+    invalidated: '{n} token(s) invalidated: the next call with them gets 40001',
   },
   zh: {
     apps: '小程序',
@@ -65,6 +76,17 @@ const strings = defineStrings({
     noCalls: '还没有接口调用：把后端指向这个模拟器即可。',
     showRequests: '查看这些请求',
     apiCount: '调用过的接口',
+    tokens: 'access_token',
+    tokenRequests: '获取 token 次数（token + stable_token）：{n}',
+    noTokens: '还没有发放 access_token。',
+    kind: '类型',
+    issued: '发放时间',
+    expires: '过期时间',
+    revoked: '已失效',
+    expired: '已过期',
+    live: '有效',
+    invalidate: '让所有 token 失效',
+    invalidated: '{n} 个 token 已失效：之后用它们调用会得到 40001',
   },
 });
 
@@ -170,6 +192,78 @@ function AppsCard(props: PageProps) {
   );
 }
 
+interface TokenView {
+  kind: string;
+  issued_at: number;
+  expires_at: number;
+  revoked_at?: number;
+  status: 'live' | 'expired' | 'revoked';
+}
+
+/** The picked app's access tokens (never their values), how many were requested, and a way to revoke them. */
+function TokensCard(props: PageProps) {
+  const t = useT(strings);
+  const data = useLive(['request', 'apps', 'clock'], async () => {
+    const [tokens, requests] = await Promise.all([
+      api.get<TokenView[]>('tokens', { appid: props.appid }),
+      api.get<{ count: number }>('token-requests', { appid: props.appid }),
+    ]);
+    return { tokens, requests: requests.count };
+  }, [props.appid]);
+  const list = (data.data?.tokens ?? []).slice(0, 8);
+  const tone = { live: 'ok', expired: 'muted', revoked: 'err' } as const;
+  return (
+    <Card
+      title={t('tokens')}
+      testid="tokens"
+      actions={
+        <ActionButton
+          small
+          kind="danger"
+          testid="invalidate-tokens"
+          onClick={() => api.post<{ invalidated: number }>(`apps/${props.appid}/invalidate-tokens`)}
+          onDone={(r) => toast(t('invalidated', { n: r.invalidated }), 'ok')}
+        >
+          {t('invalidate')}
+        </ActionButton>
+      }
+    >
+      <ErrorNote error={data.error} />
+      <p class="muted" data-testid="token-requests">
+        {t('tokenRequests', { n: data.data?.requests ?? 0 })}
+      </p>
+      {list.length === 0 ? (
+        <Empty>{t('noTokens')}</Empty>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr>
+              <th>{t('kind')}</th>
+              <th>{t('issued')}</th>
+              <th>{t('expires')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((k) => (
+              <tr key={`${k.kind}${k.issued_at}${k.expires_at}${k.revoked_at}`} data-testid="token-row">
+                <td>
+                  <Badge tone="info">{k.kind}</Badge>
+                </td>
+                <td>{formatSeconds(k.issued_at)}</td>
+                <td>{formatSeconds(k.expires_at)}</td>
+                <td>
+                  <Badge tone={tone[k.status]}>{t(k.status)}</Badge>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  );
+}
+
 function useStats() {
   return useLive(['request', 'requests'], () => api.get<Stats>('requests/stats'));
 }
@@ -265,7 +359,10 @@ function Overview(props: PageProps) {
         <ClockCard />
         <Tiles {...props} />
       </div>
-      <AppsCard {...props} />
+      <div class="grid-2">
+        <AppsCard {...props} />
+        <TokensCard {...props} />
+      </div>
       <StatsCards />
     </div>
   );

@@ -53,6 +53,7 @@ const strings = defineStrings({
     longTerm: 'long-term',
     oneTime: 'one-time',
     reply: 'Passive reply',
+    payments: 'Payments',
   },
   zh: {
     users: '用户',
@@ -95,6 +96,7 @@ const strings = defineStrings({
     longTerm: '长期',
     oneTime: '一次性',
     reply: '被动回复',
+    payments: '支付记录',
   },
 });
 type T = Translate<keyof (typeof strings)['en']>;
@@ -190,9 +192,19 @@ function UserList(props: { appid: string; users: User[]; selected?: string }) {
   );
 }
 
+interface Payment {
+  openid: string;
+  transaction_id?: string;
+  mch_id?: string;
+  out_trade_no?: string;
+  paid_at: number;
+}
+
 function Profile(props: { appid: string; user: User }) {
   const t = useT(strings);
   const u = props.user;
+  const payments = useLive(['users'], () => api.get<Payment[]>('payments', { appid: props.appid }), [props.appid]);
+  const paid = (payments.data ?? []).filter((p) => p.openid === u.openid);
   const [login, setLogin] = useState<{ code: string; expires_at: number }>();
   const [phone, setPhone] = useState('13800138000');
   const [phoneCode, setPhoneCode] = useState<{ code: string; expires_at: number }>();
@@ -223,6 +235,19 @@ function Profile(props: { appid: string; user: User }) {
             <span class="muted">{t('never')}</span>
           )}
         </dd>
+        {paid.length > 0 && (
+          <>
+            <dt>{t('payments')}</dt>
+            <dd class="stack" data-testid="payments">
+              {paid.map((p) => (
+                <span key={`${p.transaction_id}${p.out_trade_no}${p.paid_at}`}>
+                  <code>{p.transaction_id ?? `${p.mch_id} / ${p.out_trade_no}`}</code>{' '}
+                  <span class="muted">{formatSeconds(p.paid_at)}</span>
+                </span>
+              ))}
+            </dd>
+          </>
+        )}
       </dl>
       <div class="row">
         <ActionButton

@@ -65,7 +65,11 @@ function fetchBridge(receiver: PushReceiver): Server {
     } as RequestInit);
     const response = await receiver.fetch(request);
     if (res.destroyed || res.socket?.destroyed) return;
-    res.writeHead(response.status, Object.fromEntries(response.headers));
+    const headers: Record<string, string> = {};
+    response.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
+    res.writeHead(response.status, headers);
     res.end(await response.text());
   });
 }

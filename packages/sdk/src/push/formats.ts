@@ -99,11 +99,28 @@ export function detectFormat(text: string): PushFormat | undefined {
   return m[1] === '<' ? 'xml' : 'json';
 }
 
+/**
+ * Subscribe events: XML wraps the items in a container named after the event, JSON sends `List`
+ * at the top level (PROTOCOL §7.9). Both parse into the XML shape, so handlers read one shape.
+ */
+const LIST_CONTAINERS: Record<string, string> = {
+  subscribe_msg_popup_event: 'SubscribeMsgPopupEvent',
+  subscribe_msg_change_event: 'SubscribeMsgChangeEvent',
+  subscribe_msg_sent_event: 'SubscribeMsgSentEvent',
+};
+
+function wrapTopLevelList(message: Record<string, unknown>): Record<string, unknown> {
+  const container = typeof message.Event === 'string' ? LIST_CONTAINERS[message.Event.toLowerCase()] : undefined;
+  if (!container || message.List === undefined || message[container] !== undefined) return message;
+  const { List, ...rest } = message;
+  return { ...rest, [container]: { List } };
+}
+
 /** Parses a push body (XML or JSON, detected from the body) into the normalised object. */
 export function parsePush(text: string): { format: PushFormat; message: Record<string, unknown> } {
   const format = detectFormat(text);
   if (format === 'xml') return { format, message: parseXml(text) };
-  if (format === 'json') return { format, message: parseJson(text) };
+  if (format === 'json') return { format, message: wrapTopLevelList(parseJson(text)) };
   throw new PushParseError('the body is neither XML nor JSON');
 }
 

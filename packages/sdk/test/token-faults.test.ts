@@ -113,6 +113,23 @@ describe('token fetches under faults', () => {
     assert.equal(emu.requests({ path: '/wxa/checksession' }).filter((r) => r.errcode === 40001).length, 1);
   });
 
+  test('a force that fails after stable_token confirmed the rejected token does not fail the call (45009: forces used up)', async () => {
+    const app = client();
+    const user = emu.createUser({});
+    for (let i = 0; i < 20; i++) {
+      emu.advanceClock(31); // forces at least 30 s apart each refresh (and count)
+      await app.accessToken({ forceRefresh: true });
+    }
+    emu.advanceClock(31);
+    const current = await app.accessToken();
+    emu.clearRequests();
+    emu.addFault({ path: '/wxa/checksession', kind: 'errcode', errcode: 40001, count: 1 });
+    await check(app, user);
+    assert.deepEqual(forces(), [false, true]);
+    assert.equal(emu.requests({ path: '/cgi-bin/stable_token' })[1]?.errcode, 45009, 'the force was refused');
+    assert.equal(await app.accessToken(), current);
+  });
+
   test('a refresh-ahead in flight that brings back the rejected token counts as the first ask', async () => {
     let now = Date.now();
     const app = client({ clock: { now: () => now } });

@@ -192,6 +192,15 @@ export class TokenManager implements TokenSource {
     }
   }
 
+  /** After a failed force: serve the rejected token again, since stable_token just confirmed it. */
+  private keepConfirmed(token: string, error: unknown): string {
+    this.o.logger?.warn?.(
+      `force_refresh failed (${(error as Error)?.message}); replaying with the token stable_token just returned`,
+    );
+    this.rejected = undefined;
+    return token;
+  }
+
   private adopt(s: StoredToken): string {
     this.local = s;
     this.rejected = undefined;
@@ -205,10 +214,26 @@ export class TokenManager implements TokenSource {
    */
   private async fetchAndStore(failed: string | undefined, force: boolean, asked: boolean): Promise<string> {
     const stable = this.o.mode === 'stable';
-    let r = await this.o.fetch(force || (stable && !!failed && asked));
-    if (stable && !force && !asked && failed && r?.access_token === failed) {
-      this.o.logger?.info?.('stable_token returned the rejected token; asking again with force_refresh');
-      r = await this.o.fetch(true);
+    let r: FetchedToken;
+    if (stable && !force && failed && asked) {
+      // The refresh in flight already asked and got the rejected token back as current.
+      try {
+        r = await this.o.fetch(true);
+      } catch (e) {
+        return this.keepConfirmed(failed, e);
+      }
+    } else {
+      r = await this.o.fetch(force);
+      if (stable && !force && failed && r?.access_token === failed) {
+        this.o.logger?.info?.('stable_token returned the rejected token; asking again with force_refresh');
+        try {
+          r = await this.o.fetch(true);
+        } catch (e) {
+          // A failed force (never retried once sent) must not fail every waiting call: WeChat
+          // has just handed this token back as current, so it is the one to replay with.
+          this.keepConfirmed(failed, e);
+        }
+      }
     }
     if (!r || typeof r.access_token !== 'string' || !r.access_token) {
       throw new MiniAppError('token endpoint returned no access_token');

@@ -61,10 +61,7 @@ after(async () => {
 });
 
 /** Sends one request; returns the status and how many handler calls it caused. */
-async function send(
-  query: Record<string, string>,
-  body: string | Uint8Array,
-): Promise<{ status: number; calls: number }> {
+async function send(query: Record<string, string>, body: string): Promise<{ status: number; calls: number }> {
   const before = handled;
   const res = await fetch(`${base}?${new URLSearchParams(query)}`, { method: 'POST', body });
   await res.arrayBuffer();

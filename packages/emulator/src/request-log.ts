@@ -31,6 +31,8 @@ export interface LoggedRequest {
    * response, and the check that failed. Keys never appear here.
    */
   security?: Record<string, unknown>;
+  /** Latency added by faults before the request was handled (ms), if any. */
+  faultLatencyMs?: number;
 }
 
 export interface RequestLogFilter {

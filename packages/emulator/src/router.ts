@@ -76,6 +76,7 @@ export class WxRouter {
     const time = this.deps.clock.nowMs();
     let app: EmuApp | undefined;
     let parsed: ParsedBody | undefined;
+    let faultLatencyMs = 0;
     let outcome: Outcome;
     const note: Record<string, unknown> | undefined = this.transform ? {} : undefined;
     try {
@@ -91,12 +92,16 @@ export class WxRouter {
         (p) => {
           parsed = p;
         },
+        (ms) => {
+          faultLatencyMs = ms;
+        },
         note,
       );
     } catch (err) {
       outcome = this.fail(reply, err);
     }
     const entry: Omit<LoggedRequest, 'seq'> = { time, method: req.method, path, query, ...outcome };
+    if (faultLatencyMs > 0) entry.faultLatencyMs = faultLatencyMs;
     const body = loggableBody(parsed, req);
     if (body !== undefined) entry.body = body;
     if (parsed?.files.length)
@@ -125,10 +130,14 @@ export class WxRouter {
     query: Record<string, string>,
     setApp: (a: EmuApp) => void,
     setParsed: (p: ParsedBody) => void,
+    setLatency: (ms: number) => void,
     note?: Record<string, unknown>,
   ): Promise<Outcome> {
     const plan = this.deps.faults.plan(method, path);
-    if (plan.latencyMs > 0) await new Promise((r) => setTimeout(r, plan.latencyMs));
+    if (plan.latencyMs > 0) {
+      setLatency(plan.latencyMs);
+      await new Promise((r) => setTimeout(r, plan.latencyMs));
+    }
     if (plan.terminal) return this.injectFault(reply, plan.terminal);
 
     const byMethod = this.routes.get(path);

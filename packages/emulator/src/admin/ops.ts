@@ -359,6 +359,15 @@ export class AdminOps {
     this.d.faults.clear();
   }
 
+  /** Seeds the fault dice so a run with rate-limited faults repeats; `null`/absent unseeds. */
+  seedFaults(seed?: number | null): { seed: number | null } {
+    try {
+      return this.d.faults.seed(seed ?? undefined);
+    } catch (err) {
+      throw new AdminError(400, (err as Error).message);
+    }
+  }
+
   // ---- tokens, reset, snapshots
   /** An app's (or every app's) access tokens, newest first, without the token values. */
   listTokens(appid?: string): TokenView[] {

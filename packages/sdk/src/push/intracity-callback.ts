@@ -5,11 +5,11 @@
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_addorder.html
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IntracityOrderStatusCode } from '../endpoints/intracity.js';
 import type { Logger } from '../core/logger.js';
 import { type DedupeStore, MemoryDedupeStore } from './dedupe.js';
-import { readLimited } from './adapters/body.js';
+import { type NodeHandler, nodeHandler } from './adapters/node.js';
+import type { PushEndpoint } from './http.js';
 
 /** One callback. `wx_order_id` (beyond 2^53) and `wx_store_id` are strings. */
 export interface IntracityCallback {
@@ -88,6 +88,8 @@ export interface IntracityCallbackOptions {
   logger?: Logger;
   /** @default 65536 */
   maxBodyBytes?: number;
+  /** A body not fully received within this is refused with 408. @default 5000 */
+  bodyTimeoutMs?: number;
 }
 
 export interface IntracityCallbackReply {
@@ -136,20 +138,27 @@ export class IntracityCallbackReceiver {
     return reply(200, INTRACITY_CALLBACK_OK);
   }
 
-  /** `http.createServer(receiver.nodeHandler())` or `app.post('/intracity', receiver.nodeHandler())`. */
-  nodeHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-    const limit = this.opts.maxBodyBytes ?? 65536;
-    return async (req, res) => {
-      const kept = (req as { rawBody?: unknown }).rawBody;
-      let answer: IntracityCallbackReply;
-      if (req.method !== 'POST') answer = reply(405, 'POST only', 'text/plain');
-      else if (typeof kept === 'string' || Buffer.isBuffer(kept)) answer = await this.handle(kept);
-      else {
-        const { body, tooLarge } = await readLimited(req, limit);
-        answer = tooLarge ? reply(413, 'body too large', 'text/plain') : await this.handle(body);
-      }
-      res.writeHead(answer.status, answer.headers).end(answer.body);
+  /**
+   * `http.createServer(receiver.nodeHandler())` or `app.post('/intracity', receiver.nodeHandler())`.
+   * The push receiver's hardened node adapter: aborted, malformed, stalled or oversized bodies are
+   * refused without reaching `handle` and never escape as a rejection.
+   */
+  nodeHandler(): NodeHandler {
+    const endpoint: PushEndpoint = {
+      maxBodyBytes: this.opts.maxBodyBytes ?? 65536,
+      bodyTimeoutMs: this.opts.bodyTimeoutMs ?? 5000,
+      logger: {
+        warn: (m) => this.opts.logger?.warn?.(m),
+        error: (m) => this.opts.logger?.error?.(m),
+      },
+      handle: async (req) => {
+        if (req.method !== 'POST') return reply(405, 'POST only', 'text/plain');
+        const body = req.body ?? '';
+        return this.handle(typeof body === 'string' || Buffer.isBuffer(body) ? body : Buffer.from(body));
+      },
+      refuse: (status, reason) => this.refuse(status, reason),
     };
+    return nodeHandler(endpoint);
   }
 
   private refuse(status: number, why: string): IntracityCallbackReply {

@@ -3,7 +3,7 @@
  * types, the cargo class enums, and its validation declared as data.
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html
  */
-import type { ObjectRule, Schema } from '../internal/field-rules.js';
+import { type NumberRule, type Schema, arr, flag, num, obj, opt, str, yuan } from '../internal/schema.js';
 
 /** `cargo_first_class` → its allowed `cargo_second_class` values. */
 export const CARGO_CLASSES = Object.freeze({
@@ -172,139 +172,132 @@ export interface DeliveryOrder {
   sub_biz_id?: string;
 }
 
-const flag = { type: 'number', oneOf: [0, 1] } as const;
-const yuan = { type: 'number', min: 0, decimals: 2 } as const;
-const time = { type: 'number', integer: true, min: 0 } as const;
-const text = (max: number, required = false) => ({ type: 'string', max, required }) as const;
+/** A number that may have decimals. */
+const real = (opts: Omit<NumberRule, 'type' | 'integer'> = {}) => num({ integer: false, ...opts });
+const time = opt(num({ min: 0 }));
+const text = (maxChars: number) => str({ maxChars });
 
-const ADDRESS: ObjectRule = {
-  type: 'object',
-  fields: {
-    name: text(256, true),
-    city: { type: 'string', required: true },
-    address: { type: 'string', required: true },
-    address_detail: { type: 'string', required: true },
-    phone: text(64, true),
-    lng: { type: 'number', required: true, min: -180, max: 180 },
-    lat: { type: 'number', required: true, min: -90, max: 90 },
-    coordinate_type: flag,
-  },
-};
+const ADDRESS = obj({
+  name: text(256),
+  city: str(),
+  address: str(),
+  address_detail: str(),
+  phone: text(64),
+  lng: real({ min: -180, max: 180 }),
+  lat: real({ min: -90, max: 90 }),
+  coordinate_type: opt(flag()),
+});
 
-const CARGO: ObjectRule = {
-  type: 'object',
-  required: true,
-  fields: {
-    goods_value: { type: 'number', required: true, gt: 0, max: 5000, decimals: 2 },
-    goods_height: { type: 'number', gt: 0, max: 45 },
-    goods_length: { type: 'number', gt: 0, max: 65 },
-    goods_width: { type: 'number', gt: 0, max: 50 },
-    goods_weight: { type: 'number', required: true, gt: 0, max: 50 },
-    goods_detail: {
-      type: 'object',
-      maxJson: 10240,
-      fields: {
-        goods: {
-          type: 'array',
-          required: true,
-          items: {
-            type: 'object',
-            fields: {
-              good_count: { type: 'number', required: true, gt: 0 },
-              good_name: { type: 'string', required: true },
-              good_price: yuan,
-              good_unit: text(20),
-            },
-          },
+const CARGO = obj(
+  {
+    goods_value: yuan({ gt: 0, max: 5000 }),
+    goods_height: opt(real({ gt: 0, max: 45 })),
+    goods_length: opt(real({ gt: 0, max: 65 })),
+    goods_width: opt(real({ gt: 0, max: 50 })),
+    goods_weight: real({ gt: 0, max: 50 }),
+    goods_detail: opt(
+      obj(
+        {
+          goods: arr(
+            obj({
+              good_count: real({ gt: 0 }),
+              good_name: str(),
+              good_price: opt(yuan()),
+              good_unit: opt(text(20)),
+            }),
+          ),
         },
+        { maxJson: 10240 },
+      ),
+    ),
+    goods_pickup_info: opt(text(100)),
+    goods_delivery_info: opt(text(100)),
+    cargo_first_class: str(),
+    cargo_second_class: str(),
+  },
+  {
+    rules: [
+      (c) => {
+        const seconds = (CARGO_CLASSES as Record<string, readonly string[]>)[c.cargo_first_class];
+        if (!seconds) return ['cargo_first_class', `is not a cargo class (${Object.keys(CARGO_CLASSES).join(' ')})`];
+        if (!seconds.includes(c.cargo_second_class)) {
+          return [
+            'cargo_second_class',
+            `must be one of ${seconds.join(', ')} for ${c.cargo_first_class} (got ${JSON.stringify(c.cargo_second_class)})`,
+          ];
+        }
+        return undefined;
       },
-    },
-    goods_pickup_info: text(100),
-    goods_delivery_info: text(100),
-    cargo_first_class: { type: 'string', required: true },
-    cargo_second_class: { type: 'string', required: true },
+    ],
   },
-  refine: (c) => {
-    const seconds = (CARGO_CLASSES as Record<string, readonly string[]>)[c.cargo_first_class];
-    if (!seconds) {
-      return { field: 'cargo_first_class', message: `is not a cargo class (${Object.keys(CARGO_CLASSES).join(' ')})` };
-    }
-    if (!seconds.includes(c.cargo_second_class)) {
-      return {
-        field: 'cargo_second_class',
-        message: `must be one of ${seconds.join(', ')} for ${c.cargo_first_class} (got ${JSON.stringify(c.cargo_second_class)})`,
-      };
-    }
-    return undefined;
-  },
-};
+);
 
-const ORDER_INFO: ObjectRule = {
-  type: 'object',
-  required: true,
-  fields: {
-    delivery_service_code: { type: 'string' },
-    order_type: flag,
+const ORDER_INFO = obj(
+  {
+    delivery_service_code: opt(str()),
+    order_type: opt(flag()),
     expected_delivery_time: time,
     expected_finish_time: time,
     expected_pick_time: time,
-    poi_seq: text(32),
-    note: text(200),
+    poi_seq: opt(text(32)),
+    note: opt(text(200)),
     order_time: time,
-    is_insured: flag,
-    declared_value: yuan,
-    tips: yuan,
-    is_direct_delivery: flag,
-    cash_on_delivery: yuan,
-    cash_on_pickup: yuan,
-    rider_pick_method: { type: 'number', oneOf: [1, 2] },
-    is_finish_code_needed: flag,
-    is_pickup_code_needed: flag,
+    is_insured: opt(flag()),
+    declared_value: opt(yuan()),
+    tips: opt(yuan()),
+    is_direct_delivery: opt(flag()),
+    cash_on_delivery: opt(yuan()),
+    cash_on_pickup: opt(yuan()),
+    rider_pick_method: opt(num({ values: [1, 2] })),
+    is_finish_code_needed: opt(flag()),
+    is_pickup_code_needed: opt(flag()),
   },
-  refine: (o) =>
-    o.order_type === 1 && !o.expected_delivery_time && !o.expected_finish_time && !o.expected_pick_time
-      ? {
-          field: 'order_type',
-          message: 'is 1 (预约单): set expected_delivery_time, expected_finish_time or expected_pick_time',
-        }
-      : undefined,
-};
+  {
+    rules: [
+      (o) =>
+        o.order_type === 1 && !o.expected_delivery_time && !o.expected_finish_time && !o.expected_pick_time
+          ? ['order_type', 'is 1 (预约单): set expected_delivery_time, expected_finish_time or expected_pick_time']
+          : undefined,
+    ],
+  },
+);
 
-const SHOP: ObjectRule = {
-  type: 'object',
-  required: true,
-  fields: {
-    wxa_path: { type: 'string' },
-    img_url: { type: 'string' },
-    goods_name: { type: 'string', maxBytes: 128 },
-    goods_count: { type: 'number', integer: true, gt: 0 },
-    wxa_appid: { type: 'string' },
-    detail_list: { type: 'array', items: { type: 'object', fields: {} } },
+const SHOP = obj(
+  {
+    wxa_path: opt(str()),
+    img_url: opt(str()),
+    goods_name: opt(str({ maxBytes: 128 })),
+    goods_count: opt(num({ gt: 0 })),
+    wxa_appid: opt(str()),
+    detail_list: opt(arr(obj({}))),
   },
-  // WeChat answers 9300535 for a shop without thumbnail, name or count.
-  refine: (s) => {
-    if (Array.isArray(s.detail_list) && s.detail_list.length > 0) return undefined;
-    for (const f of ['img_url', 'goods_name', 'goods_count']) {
-      if (s[f] === undefined || s[f] === '')
-        return { field: f, message: 'is required (shop.img_url, goods_name and goods_count)' };
-    }
-    return undefined;
+  {
+    rules: [
+      // WeChat answers 9300535 for a shop without thumbnail, name or count.
+      (s) => {
+        if (Array.isArray(s.detail_list) && s.detail_list.length > 0) return undefined;
+        for (const f of ['img_url', 'goods_name', 'goods_count']) {
+          if (s[f] === undefined || s[f] === '') return [f, 'is required (shop.img_url, goods_name and goods_count)'];
+        }
+        return undefined;
+      },
+    ],
   },
-};
+);
 
 /** The order object's rules. */
 export const ORDER_SCHEMA: Schema = {
-  shopid: { type: 'string', required: true },
-  shop_order_id: { type: 'string', required: true, maxBytes: 128 },
-  shop_no: { type: 'string', allowEmpty: true },
-  delivery_sign: { type: 'string' },
-  delivery_id: { type: 'string', required: true },
-  openid: { type: 'string', required: true },
-  sender: ADDRESS,
-  receiver: { ...ADDRESS, required: true },
+  shopid: str(),
+  shop_order_id: str({ maxBytes: 128 }),
+  shop_no: opt(str({ nonEmpty: false })),
+  delivery_sign: opt(str()),
+  delivery_id: str(),
+  openid: str(),
+  sender: opt(ADDRESS),
+  receiver: ADDRESS,
   cargo: CARGO,
   order_info: ORDER_INFO,
   shop: SHOP,
-  sub_biz_id: { type: 'string' },
-  delivery_token: { type: 'string' },
+  sub_biz_id: opt(str()),
+  delivery_token: opt(str()),
 };

@@ -9,7 +9,7 @@ import { type Endpoint, type Envelope, type WireContext, defineArea, endpoint } 
 import { DeliveryError, ValidationError } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import { SANDBOX_SHOP, deliverySign } from '../crypto/delivery.js';
-import { type ObjectRule, type Schema, checkObject } from '../internal/field-rules.js';
+import { type Broken, type ObjectRule, type Schema, check, num, opt, str, yuan } from '../internal/schema.js';
 import { type DeliveryId, type DeliveryOrder, ORDER_SCHEMA } from './immediate-delivery-order.js';
 import type { OrderStatus } from './immediate-delivery-status.js';
 
@@ -208,7 +208,7 @@ interface CarrierSpec {
   page: string;
   idempotent: boolean;
   /** Field rules of the body (and an optional cross-field check). */
-  rule: Pick<ObjectRule, 'fields' | 'refine'>;
+  rule: Pick<ObjectRule, 'fields' | 'rules'>;
   /** Computes `delivery_sign`. @default true */
   sign?: boolean;
 }
@@ -223,29 +223,28 @@ function carrierEndpoint<P, R>(spec: CarrierSpec): Endpoint<P, R> {
     response: 'json',
     idempotent: spec.idempotent,
     doc: `${DOC}${spec.page}.html`,
-    validate: (p) => checkObject(ep.name, spec.rule, p ?? {}),
+    validate: (p) => check(ep.name, spec.rule, p ?? {}),
     wire: spec.sign === false ? undefined : (p, ctx) => withSign(ep.name, p as Record<string, any>, ctx),
     decode: (body) => decodeCarrierBody(ep.name, body),
   });
   return ep;
 }
 
-const str = (required = false) => ({ type: 'string', required }) as const;
 const REF: Schema = {
-  shopid: str(true),
-  shop_order_id: str(true),
-  shop_no: { type: 'string', allowEmpty: true },
-  delivery_sign: str(),
+  shopid: str(),
+  shop_order_id: str(),
+  shop_no: opt(str({ nonEmpty: false })),
+  delivery_sign: opt(str()),
 };
-const REASON = { type: 'number', oneOf: [1, 2, 3, 4, 5, 6] } as const;
-const reasonText = (p: Record<string, any>) =>
+const REASON = num({ values: [1, 2, 3, 4, 5, 6] });
+const reasonText = (p: Record<string, any>): Broken | undefined =>
   p.cancel_reason_id === 6 && !p.cancel_reason
-    ? { field: 'cancel_reason', message: 'is required when cancel_reason_id is 6 (其他原因)' }
+    ? ['cancel_reason', 'is required when cancel_reason_id is 6 (其他原因)']
     : undefined;
 const STATUS_UPDATE: Schema = {
-  order_status: { type: 'number', required: true, integer: true },
-  action_time: { type: 'number', required: true, integer: true, min: 0 },
-  action_msg: str(),
+  order_status: num(),
+  action_time: num({ min: 0 }),
+  action_msg: opt(str()),
 };
 const NONE = { fields: {} };
 
@@ -271,7 +270,7 @@ export const immediateDelivery = defineArea('immediateDelivery', {
     path: '/shop/add',
     page: 'api_bindlocalaccount',
     idempotent: false,
-    rule: { fields: { delivery_id: str(true) } },
+    rule: { fields: { delivery_id: str() } },
     sign: false,
   }),
   /** Opens immediate delivery for the mini program (third-party platforms only). */
@@ -311,10 +310,10 @@ export const immediateDelivery = defineArea('immediateDelivery', {
     rule: {
       fields: {
         ...REF,
-        waybill_id: str(true),
-        tips: { type: 'number', required: true, gt: 0, decimals: 2 },
-        remark: str(),
-        openid: str(),
+        waybill_id: str(),
+        tips: yuan({ gt: 0 }),
+        remark: opt(str()),
+        openid: opt(str()),
       },
     },
   }),
@@ -324,8 +323,14 @@ export const immediateDelivery = defineArea('immediateDelivery', {
     page: 'api_precancelorder',
     idempotent: true, // an estimate changes nothing
     rule: {
-      fields: { ...REF, delivery_id: str(true), waybill_id: str(true), cancel_reason_id: REASON, cancel_reason: str() },
-      refine: reasonText,
+      fields: {
+        ...REF,
+        delivery_id: str(),
+        waybill_id: str(),
+        cancel_reason_id: opt(REASON),
+        cancel_reason: opt(str()),
+      },
+      rules: [reasonText],
     },
   }),
   /** Cancels the order (`deduct_fee` by stage). Never retried once sent. */
@@ -336,12 +341,12 @@ export const immediateDelivery = defineArea('immediateDelivery', {
     rule: {
       fields: {
         ...REF,
-        delivery_id: str(true),
-        waybill_id: str(),
-        cancel_reason_id: { ...REASON, required: true },
-        cancel_reason: str(),
+        delivery_id: str(),
+        waybill_id: opt(str()),
+        cancel_reason_id: REASON,
+        cancel_reason: opt(str()),
       },
-      refine: reasonText,
+      rules: [reasonText],
     },
   }),
   /** Confirms goods returned to the merchant after 303/304/305. */
@@ -349,7 +354,7 @@ export const immediateDelivery = defineArea('immediateDelivery', {
     path: '/order/confirm_return',
     page: 'api_abnormalconfirm',
     idempotent: false,
-    rule: { fields: { ...REF, waybill_id: str(true), remark: str() } },
+    rule: { fields: { ...REF, waybill_id: str(), remark: opt(str()) } },
   }),
   /** The order's status, rider and (while delivering) position and seconds to arrival. */
   getOrder: carrierEndpoint<OrderRef, DeliveryGetOrderResult>({
@@ -363,7 +368,7 @@ export const immediateDelivery = defineArea('immediateDelivery', {
     path: '/test_update_order',
     page: 'api_mockupdateorder',
     idempotent: false, // each call moves the order and pushes
-    rule: { fields: { ...REF, ...STATUS_UPDATE, waybill_id: str() } },
+    rule: { fields: { ...REF, ...STATUS_UPDATE, waybill_id: opt(str()) } },
     sign: false, // not in the doc table; an explicit delivery_sign is sent as given
   }),
   /** Carrier test environments (顺丰同城, 达达): sets a test order's status there. */

@@ -1,6 +1,6 @@
 import { type Envelope, defineArea, endpoint } from '../core/endpoint.js';
 import { ValidationError } from '../core/errors.js';
-import { type ObjectRule, arr, num, obj, oneOf, opt, str, validator } from '../internal/schema.js';
+import { type ObjectRule, arr, flag, num, obj, oneOf, opt, str, validator } from '../internal/schema.js';
 
 const DOC = 'https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business';
 
@@ -370,21 +370,20 @@ const addOrderSchema: ObjectRule = obj(
           (s) =>
             s.detail_list === undefined &&
             (typeof s.goods_name !== 'string' || !s.goods_name || !s.img_url || s.goods_count === undefined)
-              ? ['goods_name', 'needs `detail_list`, or `img_url` + `goods_name` + `goods_count`']
+              ? ['goods_name', 'is required, with `img_url` and `goods_count`, unless `detail_list` is given']
               : undefined,
         ],
       },
     ),
-    insured: obj({ use_insured: num({ values: [0, 1] }), insured_value: num({ min: 0 }) }),
+    insured: obj({ use_insured: flag(), insured_value: num({ min: 0 }) }),
     service: obj({ service_type: num(), service_name: str() }),
     expect_time: opt(num({ min: 0 })),
-    take_mode: opt(num({ values: [0, 1] })),
+    take_mode: opt(flag()),
   },
   {
     rules: [
-      (p) =>
-        p.add_source === 2 && !p.wx_appid ? ['wx_appid', '`wx_appid` is required when add_source is 2'] : undefined,
-      (p) => (p.add_source !== 2 && !p.openid ? ['openid', '`openid` is required unless add_source is 2'] : undefined),
+      (p) => (p.add_source === 2 && !p.wx_appid ? ['wx_appid', 'is required when add_source is 2'] : undefined),
+      (p) => (p.add_source !== 2 && !p.openid ? ['openid', 'is required unless add_source is 2'] : undefined),
     ],
   },
 );
@@ -545,10 +544,7 @@ export const logistics = defineArea('logistics', {
     path: '/cgi-bin/express/business/order/get',
     idempotent: true,
     doc: `${DOC}/api_getorder.html`,
-    validate: validator(
-      'logistics.getOrder',
-      obj({ ...orderRef, openid: opt(str()), print_type: opt(num({ values: [0, 1] })) }),
-    ),
+    validate: validator('logistics.getOrder', obj({ ...orderRef, openid: opt(str()), print_type: opt(flag()) })),
   }),
   /**
    * The waybill's path so far.

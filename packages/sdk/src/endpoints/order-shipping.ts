@@ -8,6 +8,7 @@
 import { type CallOptions, type EndpointMethod, type Envelope, defineArea, endpoint } from '../core/endpoint.js';
 import { ApiError } from '../core/errors.js';
 import { sleep } from '../core/retry.js';
+import { num, obj, opt, str, validator } from '../internal/schema.js';
 import { checkParams, fail, isObject, optionalString, requireObject, requireString } from '../internal/validate.js';
 
 /** `order_key.order_number_type`. */
@@ -347,12 +348,22 @@ function checkOrderQuery(api: string, p: Record<string, any>): void {
   optionalString(api, p, 'sub_merchant_id');
 }
 
-function unixSeconds(api: string, p: Record<string, any>, field: string, required: boolean): void {
-  const v = p[field];
-  if (v === undefined && !required) return;
-  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
-    fail(api, field, `\`${field}\` must be Unix seconds (an integer)`);
-}
+/** Unix seconds. */
+const unixSeconds = num({ min: 0, max: 0xffffffff });
+const listOrders = validator<GetOrderListParams>(
+  'orderShipping.getOrderList',
+  obj({
+    pay_time_range: opt(obj({ begin_time: opt(unixSeconds), end_time: opt(unixSeconds) })),
+    order_state: opt(num()),
+    openid: opt(str()),
+    last_index: opt(str()),
+    page_size: opt(num({ min: 1 })),
+  }),
+);
+const confirmReceive = validator<NotifyConfirmReceiveParams>(
+  'orderShipping.notifyConfirmReceive',
+  obj({ received_time: unixSeconds }),
+);
 
 /** Shared by both upload APIs: the opt-in 10060001 retry. */
 async function retryOrderNotFound<R>(attempt: () => Promise<R>, options?: CallOptions): Promise<R> {
@@ -460,21 +471,7 @@ export const orderShipping = defineArea('orderShipping', {
     idempotent: true,
     doc: sec('api_getorderlist'),
     validate: (p) => {
-      const api = 'orderShipping.getOrderList';
-      if (p === undefined) return;
-      checkParams(api, p);
-      if (p.pay_time_range !== undefined) {
-        const r = requireObject(api, p, 'pay_time_range');
-        unixSeconds(api, r, 'begin_time', false);
-        unixSeconds(api, r, 'end_time', false);
-      }
-      if (p.order_state !== undefined && !Number.isInteger(p.order_state))
-        fail(api, 'order_state', '`order_state` must be an integer');
-      optionalString(api, p, 'openid');
-      optionalString(api, p, 'last_index');
-      if (p.page_size !== undefined && (!Number.isInteger(p.page_size) || p.page_size < 1)) {
-        fail(api, 'page_size', '`page_size` must be a positive integer');
-      }
+      if (p !== undefined) listOrders(p);
     },
     decode: (r) => {
       // The doc's table types order_list as an object; the example (and WeChat) send an array.
@@ -500,7 +497,7 @@ export const orderShipping = defineArea('orderShipping', {
       const api = 'orderShipping.notifyConfirmReceive';
       checkParams(api, p);
       checkOrderQuery(api, p);
-      unixSeconds(api, p, 'received_time', true);
+      confirmReceive(p);
     },
   }),
   /** Sets the page the confirm-receipt message opens. */
@@ -512,10 +509,7 @@ export const orderShipping = defineArea('orderShipping', {
     response: 'json',
     idempotent: true,
     doc: sec('api_setmsgjumppath'),
-    validate: (p) => {
-      checkParams('orderShipping.setMsgJumpPath', p);
-      if (typeof p.path !== 'string') fail('orderShipping.setMsgJumpPath', 'path', '`path` must be a string');
-    },
+    validate: validator('orderShipping.setMsgJumpPath', obj({ path: str({ nonEmpty: false }) })),
   }),
   /** Whether the app is trade-managed (must upload shipping before funds settle). */
   isTradeManaged: endpoint<AppidParams, IsTradeManagedResult>({
@@ -548,13 +542,18 @@ export const orderShipping = defineArea('orderShipping', {
     response: 'json',
     idempotent: true,
     doc: sec('api_opspecialorder'),
-    validate: (p) => {
-      const api = 'orderShipping.opSpecialOrder';
-      checkParams(api, p);
-      requireString(api, p, 'order_id');
-      if (p.type !== 1 && p.type !== 2) fail(api, 'type', '`type` must be 1 (presale) or 2 (test) (SpecialOrderType)');
-      unixSeconds(api, p, 'delay_to', p.type === 1);
-    },
+    validate: validator(
+      'orderShipping.opSpecialOrder',
+      obj(
+        { order_id: str(), type: num({ values: [1, 2] }), delay_to: opt(unixSeconds) },
+        {
+          rules: [
+            (p) =>
+              p.type === 1 && p.delay_to == null ? ['delay_to', 'is required for a presale (type 1)'] : undefined,
+          ],
+        },
+      ),
+    ),
   }),
 });
 

@@ -3,6 +3,7 @@
  * routes under `/__emulator/delivery/…`: orders with their timeline and the rider's position,
  * advancing or failing an order, scripted journeys, carrier accounts (secrets masked), settings.
  */
+import { adminApp } from '../../admin/input.js';
 import { AdminError } from '../../admin/ops.js';
 import type { AreaContext } from '../../context.js';
 import { CARRIERS, type ShopAccount, carrierOf } from './carriers.js';
@@ -53,9 +54,7 @@ export function deliveryAdmin(ctx: AreaContext, engine: DeliveryEngine) {
   }
 
   function appidOf(appid: unknown): string {
-    const app = typeof appid === 'string' && appid ? ctx.getApp(appid) : ctx.listApps()[0];
-    if (!app) throw new AdminError(404, `no app ${String(appid)}`);
-    return app.appid;
+    return adminApp(ctx, appid).appid;
   }
 
   function live(order: OrderRecord): void {

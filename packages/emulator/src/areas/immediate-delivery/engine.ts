@@ -6,19 +6,20 @@
  */
 import { ORDER_STATUS_LABELS } from '@miniapp-server/sdk';
 import type { AreaContext } from '../../context.js';
+import { PushQueue } from '../../ticker.js';
+import { WECHAT_TEAM } from '../../wechat-team.js';
 import { type Carrier, CARRIERS, carrierOf } from './carriers.js';
 import { assignRider, estimatedArrival, planSteps, riderPosition, secondsToArrival } from './rider.js';
 import { ACTION_MSG, JOURNEYS, NEXT, RETURNING, isTerminal, own } from './rules.js';
 import { type DeliverySlice, type OrderRecord, type TimelineEntry, initSlice } from './state.js';
 
-/** FromUserName of platform events (a fixed WeChat-team openid). */
-const WECHAT_TEAM = 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M';
-
 export class DeliveryEngine {
-  /** Per-order push chains (not state: promises do not export). */
-  private readonly chains = new Map<string, Promise<void>>();
+  /** Pushes in order per order (not state: promises do not export). */
+  private readonly queue: PushQueue;
 
-  constructor(private readonly ctx: AreaContext) {}
+  constructor(private readonly ctx: AreaContext) {
+    this.queue = new PushQueue(ctx);
+  }
 
   get st(): DeliverySlice {
     return this.ctx.slice<DeliverySlice>('immediateDelivery', initSlice);
@@ -86,11 +87,8 @@ export class DeliveryEngine {
   }
 
   /** Waits until every push sent so far is delivered (or failed). */
-  async drain(): Promise<void> {
-    for (let pending = [...this.chains.values()]; pending.length; pending = [...this.chains.values()]) {
-      await Promise.all(pending);
-      if ([...this.chains.values()].every((c) => pending.includes(c))) break;
-    }
+  drain(): Promise<void> {
+    return this.queue.idle();
   }
 
   /** The order as the admin API and the console show it: timeline, rider, position, coordinates. */
@@ -137,9 +135,7 @@ export class DeliveryEngine {
       action_msg: entry.action_msg,
       ...(agent ? { agent } : {}),
     };
-    const key = order.waybill_id;
-    const prev = this.chains.get(key) ?? Promise.resolve();
-    const run: Promise<void> = prev.then(async () => {
+    void this.queue.run(async () => {
       try {
         const d = (await this.ctx.push(order.appid, message)) as
           | { id: string; status: string; reply?: { message?: Record<string, unknown> } }
@@ -150,10 +146,7 @@ export class DeliveryEngine {
           : { status: 'no push config' };
       } catch (e) {
         entry.push = { status: `failed: ${(e as Error).message}` };
-      } finally {
-        if (this.chains.get(key) === run) this.chains.delete(key);
       }
-    });
-    this.chains.set(key, run);
+    }, order.waybill_id);
   }
 }

@@ -6,6 +6,7 @@
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html
  */
 import type { AreaContext, AreaModule } from '../../context.js';
+import { everyTick } from '../../ticker.js';
 import { deliveryAdmin } from './admin.js';
 import { DeliveryEngine } from './engine.js';
 import { registerRoutes } from './routes.js';
@@ -18,12 +19,8 @@ const immediateDelivery: AreaModule = {
   register(ctx: AreaContext) {
     const engine = new DeliveryEngine(ctx);
     registerRoutes(ctx, engine);
-    const timer = setInterval(() => engine.tick(), TICK_MS);
-    timer.unref();
-    ctx.onClose?.(async () => {
-      clearInterval(timer);
-      await engine.drain();
-    });
+    everyTick(ctx, () => engine.tick(), TICK_MS);
+    ctx.onClose?.(() => engine.drain());
     return deliveryAdmin(ctx, engine);
   },
 };

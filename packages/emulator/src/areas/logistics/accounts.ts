@@ -8,7 +8,8 @@ import { AdminError } from '../../admin/ops.js';
 import type { AreaContext } from '../../context.js';
 import { carrier } from './carriers.js';
 import { LE } from './errors.js';
-import { WECHAT_TEAM, type Journeys } from './journey.js';
+import { WECHAT_TEAM } from '../../wechat-team.js';
+import type { Journeys } from './journey.js';
 import { type Account, type LogisticsSlice, key } from './state.js';
 
 export class Accounts {

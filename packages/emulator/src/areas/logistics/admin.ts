@@ -3,6 +3,7 @@
  * `/__emulator/logistics/*` routes: parcels with their waybill and path, the next node or any node,
  * the automatic journey, account reviews, carrier failures, sandbox developers, tokens and returns.
  */
+import { adminApp, adminInput } from '../../admin/input.js';
 import { AdminError } from '../../admin/ops.js';
 import type { AreaContext, EmuApp } from '../../context.js';
 import type { Accounts } from './accounts.js';
@@ -11,7 +12,6 @@ import { type Journeys, traceStatus } from './journey.js';
 import type { Parcels } from './parcels.js';
 import { DEFAULT_SETTINGS, type LogisticsSettings, type Parcel, type ReturnRecord } from './state.js';
 import { renderWaybill } from './waybill.js';
-import { isObj } from './route-kit.js';
 
 /** A parcel as the admin API shows it. */
 export interface ParcelView {
@@ -48,11 +48,7 @@ function view(p: Parcel): ParcelView {
 
 export function logisticsAdmin(ctx: AreaContext, parcels: Parcels, accounts: Accounts, journeys: Journeys) {
   const st = parcels.st;
-  const appOf = (appid: unknown): EmuApp => {
-    const app = typeof appid === 'string' && appid ? ctx.getApp(appid) : ctx.listApps()[0];
-    if (!app) throw new AdminError(404, `unknown app ${String(appid)}`);
-    return app;
-  };
+  const appOf = (appid: unknown): EmuApp => adminApp(ctx, appid);
   const parcelOf = (input: { appid?: string; waybill_id?: string }): Parcel => {
     const app = appOf(input?.appid);
     const p = parcels.byWaybill(app.appid, input?.waybill_id);
@@ -258,13 +254,8 @@ export function logisticsAdmin(ctx: AreaContext, parcels: Parcels, accounts: Acc
     },
   };
 
-  const q = (r: { query: Record<string, string>; body: any; params: Record<string, string> }) => ({
-    ...r.query,
-    ...(isObj(r.body) ? r.body : {}),
-    ...r.params,
-  });
   const admin = (method: 'GET' | 'POST' | 'PUT', path: string, fn: (input: any) => unknown) =>
-    ctx.admin({ method, path: `logistics/${path}`, handler: (r) => fn(q(r)) });
+    ctx.admin({ method, path: `logistics/${path}`, handler: (r) => fn(adminInput(r)) });
   admin('GET', 'parcels', handle.parcels);
   admin('GET', 'parcels/:waybill_id', handle.parcel);
   admin('GET', 'parcels/:waybill_id/waybill', handle.waybill);

@@ -6,6 +6,7 @@
  * @see https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/introduction.html
  */
 import type { AreaContext, AreaModule } from '../../context.js';
+import { PushQueue, everyTick } from '../../ticker.js';
 import { Accounts } from './accounts.js';
 import { logisticsAdmin } from './admin.js';
 import { Journeys } from './journey.js';
@@ -18,18 +19,15 @@ const logistics: AreaModule = {
   name: 'logistics',
   register(ctx: AreaContext) {
     const st = () => ctx.slice<LogisticsSlice>('logistics', newSlice);
-    const journeys = new Journeys(ctx, st);
+    const journeys = new Journeys(ctx, st, new PushQueue(ctx));
     const parcels = new Parcels(ctx, st);
     const accounts = new Accounts(ctx, st, journeys);
     assistantRoutes(ctx, parcels, accounts, journeys);
     serviceRoutes(ctx, parcels);
     const handle = logisticsAdmin(ctx, parcels, accounts, journeys);
     // The virtual clock can jump at any moment (admin, tests): poll it for due nodes and reviews.
-    journeys.start(() => handle.tick());
-    ctx.onClose?.(async () => {
-      journeys.stop();
-      await journeys.idle();
-    });
+    everyTick(ctx, () => handle.tick(), 200);
+    ctx.onClose?.(() => journeys.idle());
     return handle;
   },
 };

@@ -5,11 +5,10 @@
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/event_push/express/provider/logistics.onPathUpdate.html
  */
 import type { AreaContext } from '../../context.js';
+import type { PushQueue } from '../../ticker.js';
+import { WECHAT_TEAM } from '../../wechat-team.js';
 import { carrier } from './carriers.js';
 import type { LogisticsSlice, Parcel, PathNode } from './state.js';
-
-/** FromUserName of platform events when no buyer is known (a fixed WeChat-team openid). */
-export const WECHAT_TEAM = 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M';
 
 /** Standard `action_type` codes the emulator itself writes. */
 export const ACTION = {
@@ -78,12 +77,10 @@ export function finished(parcel: Parcel): boolean {
  * every node once and in order even when the scheduler appends several at once.
  */
 export class Journeys {
-  private queue: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
-
   constructor(
     private readonly ctx: AreaContext,
     private readonly st: () => LogisticsSlice,
+    private readonly queue: PushQueue,
   ) {}
 
   /** Appends `node` to the parcel's path and pushes the cumulative path. */
@@ -117,14 +114,12 @@ export class Journeys {
 
   /** Queues any push behind the ones before it. */
   send(appid: string, message: Record<string, unknown>): Promise<unknown> {
-    const next = this.queue.then(() => this.ctx.push(appid, message)).catch(() => undefined);
-    this.queue = next;
-    return next;
+    return this.queue.send(appid, message);
   }
 
   /** Resolves once every queued push has been delivered (or has failed). */
   idle(): Promise<void> {
-    return this.queue.then(() => undefined);
+    return this.queue.idle();
   }
 
   /** Takes the parcel's next planned node now (the admin "next node" button); the rest shift with it. */
@@ -147,15 +142,5 @@ export class Journeys {
       }
     }
     return this.idle();
-  }
-
-  /** Runs `tick` every `ms` of real time: the virtual clock may be moved at any moment. */
-  start(tick: () => Promise<void>, ms = 200): void {
-    this.timer = setInterval(() => void tick(), ms);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
   }
 }

@@ -4,7 +4,7 @@
  * confirm-receipt, settlement on the virtual clock, and the trade_manage_* pushes at their moments.
  * @see https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html
  */
-import { AdminError } from '../../admin/ops.js';
+import { adminApp, adminInput } from '../../admin/input.js';
 import type { AreaContext, AreaModule, EmuApp } from '../../context.js';
 import { PushQueue, everyTick } from '../../ticker.js';
 import { shippingAdmin } from './admin.js';
@@ -21,11 +21,7 @@ const orderShipping: AreaModule = {
     everyTick(ctx, () => book.tick(ctx.clock.now()));
     registerShippingRoutes({ ctx, st, book });
 
-    const resolveApp = (appid?: string): EmuApp => {
-      const app = appid ? ctx.getApp(appid) : ctx.listApps()[0];
-      if (!app) throw new AdminError(404, `unknown app ${String(appid)}`);
-      return app;
-    };
+    const resolveApp = (appid?: string): EmuApp => adminApp(ctx, appid);
     const handle = {
       ...shippingAdmin(ctx, st, book, resolveApp),
       /** Runs due transitions now and resolves when their pushes were delivered (tests, demos). */
@@ -35,10 +31,7 @@ const orderShipping: AreaModule = {
       },
     };
 
-    const q = (r: { query: Record<string, string>; body: any }) => ({
-      ...r.query,
-      ...(r.body && typeof r.body === 'object' ? r.body : {}),
-    });
+    const q = adminInput;
     const P = 'order-shipping';
     ctx.admin({ method: 'GET', path: `${P}/orders`, handler: (r) => handle.orders(r.query) });
     ctx.admin({

@@ -4,13 +4,11 @@
  * (`estimated_settlement_time`) and at settlement (`confirm_receive_*`, `settlement_time`).
  */
 import type { EmuApp } from '../../context.js';
+import { WECHAT_TEAM } from '../../wechat-team.js';
 import type { Order } from './state.js';
 
-/** FromUserName of platform pushes (a fixed system id). */
-export const PLATFORM_SENDER = 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M';
-
 function head(app: EmuApp, event: string, now: number) {
-  return { ToUserName: app.originalId, FromUserName: PLATFORM_SENDER, CreateTime: now, MsgType: 'event', Event: event };
+  return { ToUserName: app.originalId, FromUserName: WECHAT_TEAM, CreateTime: now, MsgType: 'event', Event: event };
 }
 
 function ids(order: Order) {

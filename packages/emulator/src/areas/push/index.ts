@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { AdminError } from '../../admin/ops.js';
 import type { AreaContext, AreaModule, EmuApp, PushConfig } from '../../context.js';
+import { WECHAT_TEAM } from '../../wechat-team.js';
 import { type DecodedReply, decodeReply, signPush } from './wire.js';
 
 /** Delivery settings. */
@@ -80,8 +81,6 @@ interface PushSlice {
 
 const DEFAULT_SETTINGS: PushSettings = { timeoutMs: 5000, retries: 3 };
 const MAX_RECORDS = 1000;
-/** FromUserName of platform events (a fixed WeChat-team openid). */
-const WECHAT_TEAM = 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M';
 const USER_MSG_TYPES = ['text', 'image', 'miniprogrampage'] as const;
 
 function isObj(v: unknown): v is Record<string, any> {

@@ -3,6 +3,7 @@
  * per-user ranks, getUserEncryptKey with keys rotated hourly on the virtual clock (last three
  * returned), and checkEncryptedData for phone-number encryptedData the emulator produced.
  */
+import { adminApp, adminInput } from '../../admin/input.js';
 import { AdminError } from '../../admin/ops.js';
 import type { AreaContext, AreaModule, EmuApp } from '../../context.js';
 import { encryptPhone, registerEncryptedData } from './encrypted-data.js';
@@ -18,11 +19,7 @@ const riskControl: AreaModule = {
     registerEncryptKey(ctx, st);
     registerEncryptedData(ctx, st);
 
-    const resolveApp = (appid?: string): EmuApp => {
-      const app = appid ? ctx.getApp(appid) : ctx.listApps()[0];
-      if (!app) throw new AdminError(404, `unknown app ${String(appid)}`);
-      return app;
-    };
+    const resolveApp = (appid?: string): EmuApp => adminApp(ctx, appid);
     const handle = {
       /** Sets a user's risk rank (0–4) for getUserRiskRank. */
       setRiskRank(input: { appid?: string; openid: string; risk_rank: number }) {
@@ -51,10 +48,7 @@ const riskControl: AreaModule = {
         return encryptPhone(ctx, st, resolveApp(input?.appid), input);
       },
     };
-    const q = (r: { query: Record<string, string>; body: any }) => ({
-      ...r.query,
-      ...(r.body && typeof r.body === 'object' ? r.body : {}),
-    });
+    const q = adminInput;
     ctx.admin({ method: 'POST', path: 'risk-control/ranks', handler: (r) => handle.setRiskRank(q(r) as any) });
     ctx.admin({ method: 'POST', path: 'risk-control/settings', handler: (r) => handle.configure(q(r)) });
     ctx.admin({

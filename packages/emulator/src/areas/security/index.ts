@@ -5,7 +5,7 @@
  * URL); media URLs resolve to registered fixtures, never the internet.
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html
  */
-import { AdminError } from '../../admin/ops.js';
+import { adminApp, adminInput } from '../../admin/input.js';
 import type { AreaContext, AreaModule, EmuApp } from '../../context.js';
 import { PushQueue, everyTick } from '../../ticker.js';
 import { securityAdmin } from './admin.js';
@@ -56,11 +56,7 @@ const security: AreaModule = {
     everyTick(ctx, tick);
     registerSecurityRoutes({ ctx, st, tick });
 
-    const resolveApp = (appid?: string): EmuApp => {
-      const app = appid ? ctx.getApp(appid) : ctx.listApps()[0];
-      if (!app) throw new AdminError(404, `unknown app ${String(appid)}`);
-      return app;
-    };
+    const resolveApp = (appid?: string): EmuApp => adminApp(ctx, appid);
     const admin = securityAdmin(ctx, st, resolveApp);
     const handle = {
       ...admin,
@@ -71,10 +67,7 @@ const security: AreaModule = {
       },
     };
 
-    const q = (r: { query: Record<string, string>; body: any }) => ({
-      ...r.query,
-      ...(r.body && typeof r.body === 'object' ? r.body : {}),
-    });
+    const q = adminInput;
     ctx.admin({ method: 'POST', path: 'security/visits', handler: (r) => handle.visit(q(r) as any) });
     ctx.admin({ method: 'GET', path: 'security/rules', handler: () => handle.rules() });
     ctx.admin({ method: 'POST', path: 'security/rules/text', handler: (r) => handle.addTextRule(q(r) as any) });

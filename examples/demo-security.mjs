@@ -15,7 +15,10 @@ const iso = (unixSeconds) => new Date(unixSeconds * 1000).toISOString();
 export const securitySteps = [
   [
     'security.msgSecCheck: two comments (a risky text also answers errcode 0 — read result.suggest)',
-    async ({ app, state }) => {
+    async ({ app, emu, state }) => {
+      // The user opens the mini program again: checks need a visit within the last 2 hours (61010),
+      // and the steps before this one moved the virtual clock on.
+      await app.auth.code2Session({ js_code: emu.createLoginCode({ openid: state.user.openid }).code });
       const check = (content) => app.security.msgSecCheck({ content, scene: 2, openid: state.user.openid });
       const clean = await check('这家店的拿铁很好喝');
       const risky = await check('周末一起去赌博吧');
@@ -77,6 +80,7 @@ export const securitySteps = [
       );
       const shipped = (await app.orderShipping.getOrder({ transaction_id })).order.order_state;
       emu.orderShipping.confirmReceipt({ transaction_id }); // the buyer taps 确认收货
+      await emu.orderShipping.flush(); // let the pushes due now arrive before the clock jumps
       emu.clock.advance(86400); // settlement follows a day later
       const pushes = await pushesSince(ctx, from, (m) => String(m.Event ?? '').startsWith('trade_manage_'));
       const settled = (await app.orderShipping.getOrder({ transaction_id })).order.order_state;

@@ -17,15 +17,14 @@ import intracity from './intracity.js';
 
 export const pages: PageDef[] = [
   overview,
-  parcels,
-  contentSecurity,
-  orderShipping,
-  deliveries,
-  // issue 14: deliveries, issue 15: parcels, issue 18: content security & shipping, issue 19: intracity
   users,
   codes,
   ocr,
   pushes,
+  deliveries,
+  parcels,
   intracity,
+  contentSecurity,
+  orderShipping,
   requests,
 ];

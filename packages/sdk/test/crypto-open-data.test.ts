@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { DecryptError, decryptData, sessionSignature, verifyRawDataSignature } from '@miniapp-server/sdk';
 
-const vectors = JSON.parse(readFileSync(new URL('./fixtures/vectors.json', import.meta.url), 'utf8'));
+const vectors = JSON.parse(
+  readFileSync(new URL('./fixtures/vectors.json', import.meta.url), 'utf8'),
+);
 const v = vectors.open_data[0];
 
 function encrypt(obj: unknown, key: Buffer, iv: Buffer): string {

@@ -1,5 +1,6 @@
 // One adapter per contender, each pointed at the local server the way it allows:
-//   raw undici        : undici.Pool (same undici as the SDK), 64 keep-alive connections
+//   raw               : undici Pool.request (same undici as the SDK), 64 keep-alive connections: the tightest path
+//   raw (url)         : undici.request(url, { dispatcher }) on the same kind of Pool (the previous baseline)
 //   @miniapp-server/sdk : baseUrl
 //   co-wechat-api     : URL-prefix properties overwritten after construction
 //   node-easywechat   : http.baseURL (+ an in-memory cache instead of its default file cache)
@@ -17,6 +18,23 @@ export const SEND = {
   data: { thing1: { value: '拿铁咖啡' }, amount2: { value: '¥23.00' }, time3: { value: '2024-01-01 12:00' } },
 };
 const WECHAT = 'https://api.weixin.qq.com';
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** A 64-connection keep-alive Pool (the SDK's default) and a token fetched once through it. */
+async function rawPool(url) {
+  const { Pool } = sdkRequire('undici');
+  const pool = new Pool(url, { connections: 64, keepAliveTimeout: 30_000 });
+  const r = await pool.request({
+    method: 'POST',
+    path: '/cgi-bin/stable_token',
+    headers: JSON_HEADERS,
+    body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET }),
+  });
+  const token = JSON.parse(await r.body.text()).access_token;
+  return { pool, token, close: () => pool.close() };
+}
+const paidPath = (token) =>
+  `/wxa/getpaidunionid?access_token=${encodeURIComponent(token)}&openid=${OPENID}&transaction_id=${TRANSACTION_ID}`;
 
 function check(obj, who) {
   if (obj?.errcode) {
@@ -52,38 +70,53 @@ class MemoryCache {
 }
 
 const factories = {
+  // The tightest undici path: Pool.request with a path (no URL parsed per call), body read with
+  // text() then JSON.parse, the token fetched once.
   async raw(url) {
-    const { Pool } = sdkRequire('undici');
-    const pool = new Pool(url, { connections: 64, keepAliveTimeout: 30_000 });
-    let token;
-    const fetchToken = async () => {
-      const r = await pool.request({
-        method: 'POST',
-        path: '/cgi-bin/stable_token',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET }),
-      });
-      token = (await r.body.json()).access_token;
-    };
-    const getPath = () =>
-      `/wxa/getpaidunionid?access_token=${encodeURIComponent(token)}&openid=${OPENID}&transaction_id=${TRANSACTION_ID}`;
-    const headers = { 'content-type': 'application/json' };
+    const { pool, token, close } = await rawPool(url);
+    // Both paths built once (the token is fixed); the POST body is serialised per call.
+    const getPath = paidPath(token);
+    const postPath = `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`;
     return {
-      warm: fetchToken,
+      warm: async () => {},
       async get() {
-        const r = await pool.request({ method: 'GET', path: getPath() });
-        return check(await r.body.json(), 'raw');
+        const r = await pool.request({ method: 'GET', path: getPath, headers: undefined, body: undefined });
+        return check(JSON.parse(await r.body.text()), 'raw');
       },
       async post() {
         const r = await pool.request({
           method: 'POST',
-          path: `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`,
-          headers,
+          path: postPath,
+          headers: JSON_HEADERS,
           body: JSON.stringify(SEND), // per call, as any real caller serialises its params
         });
-        return check(await r.body.json(), 'raw');
+        return check(JSON.parse(await r.body.text()), 'raw');
       },
-      close: () => pool.close(),
+      close,
+    };
+  },
+
+  // The previous baseline, kept as a reference row: undici.request(url, { dispatcher }) parses a
+  // URL per call and reads the body with json().
+  async 'raw (url)'(url) {
+    const { request } = sdkRequire('undici');
+    const { pool, token, close } = await rawPool(url);
+    return {
+      warm: async () => {},
+      async get() {
+        const r = await request(`${url}${paidPath(token)}`, { dispatcher: pool });
+        return check(await r.body.json(), 'raw (url)');
+      },
+      async post() {
+        const r = await request(`${url}/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: JSON.stringify(SEND),
+          dispatcher: pool,
+        });
+        return check(await r.body.json(), 'raw (url)');
+      },
+      close,
     };
   },
 
@@ -197,7 +230,7 @@ const factories = {
   },
 };
 
-export const CONTENDERS = ['raw', 'sdk', 'co-wechat-api', 'node-easywechat', 'nest-wechat'];
+export const CONTENDERS = ['raw', 'raw (url)', 'sdk', 'co-wechat-api', 'node-easywechat', 'nest-wechat'];
 export const PEERS = ['co-wechat-api', 'node-easywechat', 'nest-wechat'];
 
 export function makeClient(name, url) {

@@ -41,8 +41,42 @@ export interface FaultPlan {
   terminal?: Fault;
 }
 
+/**
+ * A small seedable PRNG (mulberry32): the same seed rolls the same dice, so a chaos run with
+ * faults at a rate repeats exactly (for requests arriving in the same order).
+ */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export class Faults {
   private list: { fault: Fault; match: (p: string) => boolean }[] = [];
+  private random: () => number = Math.random;
+  private seedValue?: number;
+
+  constructor(seed?: number) {
+    if (seed !== undefined) this.seed(seed);
+  }
+
+  /** Seeds the dice of rate-limited faults (`undefined`: back to Math.random). */
+  seed(seed: number | undefined): { seed: number | null } {
+    if (seed === undefined || seed === null) {
+      this.random = Math.random;
+      this.seedValue = undefined;
+    } else {
+      if (!Number.isInteger(seed)) throw new TypeError('fault seed must be an integer');
+      this.random = mulberry32(seed);
+      this.seedValue = seed;
+    }
+    return { seed: this.seedValue ?? null };
+  }
 
   add(spec: FaultSpec): Fault {
     if (!spec || typeof spec.path !== 'string' || !spec.path)
@@ -91,7 +125,7 @@ export class Faults {
       if (fault.method && fault.method.toUpperCase() !== method) continue;
       if (!match(path)) continue;
       if (fault.kind !== 'latency' && plan.terminal) continue;
-      if ((fault.rate ?? 1) < 1 && Math.random() >= (fault.rate ?? 1)) continue;
+      if ((fault.rate ?? 1) < 1 && this.random() >= (fault.rate ?? 1)) continue;
       fault.fired++;
       if (fault.kind === 'latency') plan.latencyMs += fault.ms ?? 0;
       else plan.terminal = { ...fault };

@@ -26,6 +26,8 @@ export interface LoggedRequest {
   appid?: string;
   /** Id of the injected fault that answered, if any. */
   fault?: string;
+  /** Latency added by faults before the request was handled (ms), if any. */
+  faultLatencyMs?: number;
 }
 
 export interface RequestLogFilter {

@@ -69,6 +69,7 @@ export class WxRouter {
     const time = this.deps.clock.nowMs();
     let app: EmuApp | undefined;
     let parsed: ParsedBody | undefined;
+    let faultLatencyMs = 0;
     let outcome: Outcome;
     try {
       outcome = await this.run(
@@ -83,11 +84,15 @@ export class WxRouter {
         (p) => {
           parsed = p;
         },
+        (ms) => {
+          faultLatencyMs = ms;
+        },
       );
     } catch (err) {
       outcome = this.fail(reply, err);
     }
     const entry: Omit<LoggedRequest, 'seq'> = { time, method: req.method, path, query, ...outcome };
+    if (faultLatencyMs > 0) entry.faultLatencyMs = faultLatencyMs;
     const body = loggableBody(parsed, req);
     if (body !== undefined) entry.body = body;
     if (parsed?.files.length)
@@ -115,9 +120,13 @@ export class WxRouter {
     query: Record<string, string>,
     setApp: (a: EmuApp) => void,
     setParsed: (p: ParsedBody) => void,
+    setLatency: (ms: number) => void,
   ): Promise<Outcome> {
     const plan = this.deps.faults.plan(method, path);
-    if (plan.latencyMs > 0) await new Promise((r) => setTimeout(r, plan.latencyMs));
+    if (plan.latencyMs > 0) {
+      setLatency(plan.latencyMs);
+      await new Promise((r) => setTimeout(r, plan.latencyMs));
+    }
     if (plan.terminal) return this.injectFault(reply, plan.terminal);
 
     const byMethod = this.routes.get(path);

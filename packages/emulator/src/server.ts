@@ -46,6 +46,8 @@ export interface EmulatorOptions {
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** Area modules to mount. @default every module in areas/index.ts */
   areas?: AreaModule[];
+  /** Seed of the fault dice (faults with a `rate`), so chaos runs repeat. @default unseeded (Math.random) */
+  faultSeed?: number;
 }
 
 type Methods<T> = { [K in keyof T as T[K] extends (...a: any[]) => any ? K : never]: T[K] };
@@ -82,7 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = new State({ apps: seedApps, now: () => clock.now() });
   const defaultAppid = (seedApps[0] as EmuApp).appid;
   const tokens = new Tokens(state, clock);
-  const faults = new Faults();
+  const faults = new Faults(options.faultSeed);
   const log = new RequestLog();
   const tokenRequests: Record<string, number> = {};
 

@@ -160,6 +160,44 @@ describe('links', () => {
     assert.equal(typeof quota.json.quota_info.remain_visit_quota, 'number');
   });
 
+  test('queryscheme finds a generated scheme (cq= is the query), a plaintext scheme of this app, 85403/40097 otherwise', async () => {
+    const g = await http.post(
+      '/wxa/generatescheme',
+      { jump_wxa: { path: 'pages/index/index', query: 'k=v' } },
+      { query: { access_token: token } },
+    );
+    const openlink = g.json.openlink as string;
+    const q = await http.post('/wxa/queryscheme', { scheme: openlink }, { query: { access_token: token } });
+    assert.equal(q.json.errcode, 0);
+    assert.deepEqual(Object.keys(q.json.scheme_info), [
+      'appid',
+      'path',
+      'query',
+      'create_time',
+      'expire_time',
+      'env_version',
+    ]);
+    assert.equal(q.json.scheme_info.query, 'k=v');
+    assert.equal(q.json.visit_openid, '');
+    const cq = await http.post(
+      '/wxa/queryscheme',
+      { scheme: `${openlink}&cq=a%3Dhello` },
+      { query: { access_token: token } },
+    );
+    assert.equal(cq.json.scheme_info.query, 'a=hello');
+    const plain = await http.post(
+      '/wxa/queryscheme',
+      { scheme: `weixin://dl/business/?appid=${emu.defaultApp.appid}&path=pages/index/index&query=a%3D1` },
+      { query: { access_token: token } },
+    );
+    assert.equal(plain.json.scheme_info.query, 'a=1');
+    assert.equal(await errcode('/wxa/queryscheme', { scheme: 'weixin://dl/business/?t=AAAAAAAAAAA' }), 85403);
+    assert.equal(await errcode('/wxa/queryscheme', { scheme: 'weixin://dl/business/?appid=wxother&path=a' }), 85403);
+    assert.equal(await errcode('/wxa/queryscheme', {}), 40097);
+    const quota = await http.post('/wxa/queryscheme', { query_type: 1 }, { query: { access_token: token } });
+    assert.equal(typeof quota.json.quota_info.remain_visit_quota, 'number');
+  });
+
   test('short link: #小程序:// link, 30-day expiry unless permanent, long titles truncated', async () => {
     const r = await http.post(
       '/wxa/genwxashortlink',

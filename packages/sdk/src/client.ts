@@ -77,6 +77,16 @@ export interface RawRequestOptions {
   idempotent?: boolean;
 }
 
+/**
+ * The token endpoints as the token manager fetches them. A classic fetch is retried although each
+ * one issues a new token: the previous token keeps working 5 minutes, so a duplicate is harmless.
+ */
+const TOKEN_FETCH = {
+  stable: endpoints.auth.getStableAccessToken,
+  forced: { ...endpoints.auth.getStableAccessToken, idempotent: false },
+  classic: { ...endpoints.auth.getAccessToken, idempotent: true },
+};
+
 type Namespaces = { readonly [N in keyof Endpoints]: AreaMethods<Endpoints[N]> };
 
 /** Official API names, e.g. `'wxacode.getUnlimited'`. */
@@ -131,13 +141,15 @@ export class MiniApp {
           now: () => clock.now(),
           logger: options.logger,
           refreshMarginMs: (options.refreshMarginSeconds ?? 300) * 1000,
+          // Token fetches are retried with the client's backoff on transient failures (reset,
+          // 5xx, -1, timeout); a forced refresh only when it failed before sending (each one
+          // spends one of 20 per day).
           fetch: (force) =>
             stable
-              ? this.executor.call(endpoints.auth.getStableAccessToken, force ? { force_refresh: true } : {}, {
-                  // A forced refresh is never retried: each one spends one of 20 per day.
-                  maxRetries: force ? 0 : undefined,
-                })
-              : this.executor.call(endpoints.auth.getAccessToken, undefined, { maxRetries: 0 }),
+              ? force
+                ? this.executor.call(TOKEN_FETCH.forced, { force_refresh: true })
+                : this.executor.call(TOKEN_FETCH.stable, {})
+              : this.executor.call(TOKEN_FETCH.classic, undefined),
         });
     this.executor = new Executor({
       transport: this.transport,

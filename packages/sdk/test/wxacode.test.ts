@@ -197,6 +197,8 @@ describe('validation: rejected before any request', () => {
     ['urllink query space', () => app.urllink.generate({ query: 'a b' }), 'query'],
     ['urllink cloud_base.env', () => app.urllink.generate({ cloud_base: {} as never }), 'cloud_base.env'],
     ['urllink.query no url_link', () => app.urllink.query({}), 'url_link'],
+    ['urlscheme.query no scheme', () => app.urlscheme.query({}), 'scheme'],
+    ['urlscheme.query query_type 2', () => app.urlscheme.query({ scheme: 'x', query_type: 2 as never }), 'query_type'],
     ['shortlink no page_url', () => app.shortlink.generate({} as never), 'page_url'],
     ['shortlink page_url 1025', () => app.shortlink.generate({ page_url: 'p'.repeat(1025) }), 'page_url'],
   ];
@@ -256,6 +258,34 @@ describe('links', () => {
     assert.equal(q.visit_openid, '');
     const e = await apiError(app.urllink.query({ url_link: 'https://wxaurl.cn/AAAAAAAAAAA' }));
     assert.equal(e.errcode, 85403);
+  });
+
+  test('urlscheme.generate then urlscheme.query returns its configuration; cq= overrides the query; 85403 when unknown', async () => {
+    const { openlink } = await app.urlscheme.generate({
+      jump_wxa: { path: 'pages/item/item', query: 'id=4', env_version: 'develop' },
+      expire_type: 1,
+      expire_interval: 2,
+    });
+    const q = await app.urlscheme.query({ scheme: openlink });
+    assert.deepEqual(
+      { ...q.scheme_info },
+      {
+        appid: emu.defaultApp.appid,
+        path: 'pages/item/item',
+        query: 'id=4',
+        create_time: emu.clock.now(),
+        expire_time: emu.clock.now() + 2 * 86400,
+        env_version: 'develop',
+      },
+    );
+    assert.equal(typeof q.quota_info?.remain_visit_quota, 'number');
+    assert.equal((await app.urlscheme.query({ scheme: `${openlink}&cq=a%3Dhello` })).scheme_info?.query, 'a=hello');
+    const quota = await app.urlscheme.query({ query_type: 1 });
+    assert.equal(quota.scheme_info, undefined);
+    assert.equal(typeof quota.quota_info?.remain_visit_quota, 'number');
+    const e = await apiError(app.urlscheme.query({ scheme: 'weixin://dl/business/?t=AAAAAAAAAAA' }));
+    assert.equal(e.errcode, 85403);
+    assert.equal((await apiError(app.urlscheme.query({ scheme: 'https://example.com' }))).errcode, 40097);
   });
 
   test('server-side expiry and page rules come back as ApiError', async () => {

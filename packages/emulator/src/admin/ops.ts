@@ -332,6 +332,15 @@ export class AdminOps {
     this.d.faults.clear();
   }
 
+  /** Seeds the fault dice so a run with rate-limited faults repeats; `null`/absent unseeds. */
+  seedFaults(seed?: number | null): { seed: number | null } {
+    try {
+      return this.d.faults.seed(seed ?? undefined);
+    } catch (err) {
+      throw new AdminError(400, (err as Error).message);
+    }
+  }
+
   // ---- tokens, reset, snapshots
   /** Revokes every live token of an app (default app when omitted): clients then get 40001. */
   invalidateTokens(appid?: string): { invalidated: number } {

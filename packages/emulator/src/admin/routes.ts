@@ -51,6 +51,7 @@ export function coreAdminRoutes(
     { method: 'GET', path: 'faults', handler: () => ops.listFaults() },
     { method: 'POST', path: 'faults', handler: ({ body }) => ops.addFault(body) },
     { method: 'DELETE', path: 'faults', handler: () => ops.clearFaults() },
+    { method: 'POST', path: 'faults/seed', handler: ({ body }) => ops.seedFaults(body?.seed) },
     { method: 'DELETE', path: 'faults/:id', handler: ({ params }) => ops.removeFault(params.id as string) },
     { method: 'POST', path: 'reset', handler: () => ops.reset() },
     { method: 'GET', path: 'state', handler: () => ops.exportState() },

@@ -6,6 +6,12 @@ import { redact } from './redact.js';
  */
 export class MiniAppError extends Error {
   override name = 'MiniAppError';
+  /**
+   * Set on errors of API calls: `'token'` when getting the access_token the call needed failed
+   * (the call itself was never sent; `api` names the token endpoint), `'call'` when the call's
+   * own request failed.
+   */
+  stage?: 'token' | 'call';
   constructor(message: string, options?: { cause?: unknown }) {
     super(redact(message), options);
   }
@@ -90,15 +96,24 @@ export class NetworkError extends MiniAppError {
   }
 }
 
-/** No complete response within `timeoutMs`. */
+/**
+ * No complete response within `timeoutMs`. A timed-out call may still have been carried out by
+ * WeChat (`sent`): do not repeat a send blindly, reconcile it (see docs/messaging.md).
+ */
 export class TimeoutError extends MiniAppError {
   override name = 'TimeoutError';
   readonly api: string;
   readonly timeoutMs: number;
-  constructor(api: string, timeoutMs: number) {
+  /**
+   * true once the request may have reached WeChat. A timeout is only ever noticed after the
+   * request was handed to the connection, so the transport reports true: the outcome is unknown.
+   */
+  readonly sent: boolean;
+  constructor(api: string, timeoutMs: number, sent = true) {
     super(`${api} failed: timed out after ${timeoutMs} ms`);
     this.api = api;
     this.timeoutMs = timeoutMs;
+    this.sent = sent;
   }
 }
 

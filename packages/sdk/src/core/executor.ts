@@ -175,7 +175,7 @@ export class Executor {
     let token: string | undefined;
     let replayed = false;
     for (let attempt = 0; ; ) {
-      if (needsToken && token === undefined) token = cfg.tokens.peek() ?? (await cfg.tokens.get());
+      if (needsToken && token === undefined) token = cfg.tokens.peek() ?? (await this.token());
       const q = needsToken ? `access_token=${this.encodeToken(token!)}${query ? '&' : ''}${query}` : query;
       const path = q ? `${basePath}${sep}${q}` : basePath;
       try {
@@ -195,7 +195,7 @@ export class Executor {
           // Not a retry: refresh once (only if the stored token is still the one that failed), replay once.
           replayed = true;
           cfg.logger?.info?.(`${ep.name}: errcode ${err.errcode}, refreshing the access token and replaying once`);
-          token = await cfg.tokens.get({ failedToken: token });
+          token = await this.token(token);
           continue;
         }
         if (attempt < maxRetries && !opts?.signal?.aborted && isRetryable(err, ep.idempotent)) {
@@ -209,8 +209,23 @@ export class Executor {
           await sleep(delay, opts?.signal);
           continue;
         }
+        if (err instanceof MiniAppError) err.stage = 'call';
         throw err;
       }
+    }
+  }
+
+  /**
+   * The access_token for a call (a replacement for `failed` after a token errcode). The token
+   * source retries its own fetch and shares it between callers; its failure is marked
+   * `stage: 'token'` so a caller can tell it from the call's own failure.
+   */
+  private async token(failed?: string): Promise<string> {
+    try {
+      return await this.cfg.tokens.get(failed === undefined ? undefined : { failedToken: failed });
+    } catch (err) {
+      if (err instanceof MiniAppError) err.stage = 'token';
+      throw err;
     }
   }
 

@@ -17,7 +17,7 @@ export const RETRY_DEFAULTS = {
 /** Whether `err` may be retried for an endpoint with the given idempotency. */
 export function isRetryable(err: unknown, idempotent: boolean): boolean {
   if (err instanceof NetworkError) return idempotent || !err.sent;
-  if (err instanceof TimeoutError) return idempotent;
+  if (err instanceof TimeoutError) return idempotent || !err.sent;
   if (err instanceof HttpError) return idempotent && (err.status === 429 || err.status >= 500);
   // -1 = system busy. 45009/45011 (quotas) are never retried automatically.
   if (err instanceof ApiError) return idempotent && err.errcode === -1;

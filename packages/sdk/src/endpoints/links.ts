@@ -87,6 +87,32 @@ export interface QueryUrlLinkResult extends Envelope {
   visit_openid?: string;
 }
 
+/** urlscheme.query params. */
+export interface QuerySchemeParams {
+  /** The scheme to look up: encrypted (`weixin://dl/business/?t=…`) or plaintext (required unless `query_type` is 1). */
+  scheme?: string;
+  /** 0: the scheme's configuration; 1: today's remaining visit quota. @default 0 */
+  query_type?: 0 | 1;
+}
+/** A scheme's configuration (fields from the official doc of `POST /wxa/queryscheme`). */
+export interface SchemeInfo {
+  appid: string;
+  path: string;
+  query: string;
+  /** Unix seconds. */
+  create_time: number;
+  /** Unix seconds; 0 = never. */
+  expire_time: number;
+  env_version: string;
+}
+export interface QuerySchemeResult extends Envelope {
+  scheme_info?: SchemeInfo;
+  /** Remaining visits today for URL Schemes (encrypted + plaintext) and encrypted URL Links. */
+  quota_info?: { remain_visit_quota: number };
+  /** The openid that opened the scheme; empty string when nobody has (older doc). */
+  visit_openid?: string;
+}
+
 /** shortlink.generate params. */
 export interface GenerateShortLinkParams {
   /** Published page, query allowed, ≤ 1024 chars. */
@@ -179,7 +205,38 @@ export const urlscheme = defineArea('urlscheme', {
       checkExpiry(api, p);
     },
   }),
+  /**
+   * Looks up a URL Scheme's configuration (85403 when unknown) or today's visit quota.
+   * Response fields: https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme
+   * (`scheme_info`, `quota_info`) and the older urlscheme.query page (`visit_openid`).
+   * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme.html
+   */
+  query: endpoint<QuerySchemeParams, QuerySchemeResult>({
+    method: 'POST',
+    path: '/wxa/queryscheme',
+    auth: 'access_token',
+    request: 'json',
+    response: 'json',
+    idempotent: true, // read-only
+    doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme.html',
+    validate: (p) => checkLinkQuery('urlscheme.query', p, 'scheme'),
+  }),
 });
+
+/** urlscheme.query / urllink.query: `query_type` 0 | 1, and the link itself unless asking for the quota. */
+function checkLinkQuery(api: string, p: any, field: 'scheme' | 'url_link'): void {
+  checkParams(api, p);
+  if (p.query_type !== undefined && p.query_type !== 0 && p.query_type !== 1) {
+    fail(
+      api,
+      'query_type',
+      `\`query_type\` must be 0 (${field === 'scheme' ? 'scheme' : 'link'} info) or 1 (visit quota)`,
+    );
+  }
+  if (p.query_type !== 1 && (typeof p[field] !== 'string' || !p[field])) {
+    fail(api, field, `\`${field}\` is required (non-empty string)`);
+  }
+}
 
 export const urllink = defineArea('urllink', {
   /**
@@ -225,16 +282,7 @@ export const urllink = defineArea('urllink', {
     response: 'json',
     idempotent: true, // read-only
     doc: 'https://developers.weixin.qq.com/minigame/dev/api-backend/open-api/url-link/urllink.query.html',
-    validate: (p) => {
-      const api = 'urllink.query';
-      checkParams(api, p);
-      if (p.query_type !== undefined && p.query_type !== 0 && p.query_type !== 1) {
-        fail(api, 'query_type', '`query_type` must be 0 (link info) or 1 (visit quota)');
-      }
-      if (p.query_type !== 1 && (typeof p.url_link !== 'string' || !p.url_link)) {
-        fail(api, 'url_link', '`url_link` is required (non-empty string)');
-      }
-    },
+    validate: (p) => checkLinkQuery('urllink.query', p, 'url_link'),
   }),
 });
 

@@ -68,6 +68,12 @@ const STRING_KEYS = new Set([
 /** Elements that are lists on the wire even when only one is present. */
 const ARRAY_KEYS = new Set(['List', 'Actions']);
 
+/**
+ * Deepest nesting accepted in a push body (objects/arrays in JSON, elements in XML). Real pushes
+ * nest 3-4 levels; the limit keeps every later step (parser, normalisation) far from the stack.
+ */
+export const MAX_PUSH_DEPTH = 64;
+
 const CDATA = '#cdata';
 const TEXT = '#text';
 
@@ -102,17 +108,69 @@ export function detectFormat(text: string): PushFormat | undefined {
   return m[1] === '<' ? 'xml' : 'json';
 }
 
+/**
+ * Subscribe events: XML wraps the items in a container named after the event, JSON sends `List`
+ * at the top level (PROTOCOL §7.9). Both parse into the XML shape, so handlers read one shape.
+ */
+const LIST_CONTAINERS: Record<string, string> = {
+  subscribe_msg_popup_event: 'SubscribeMsgPopupEvent',
+  subscribe_msg_change_event: 'SubscribeMsgChangeEvent',
+  subscribe_msg_sent_event: 'SubscribeMsgSentEvent',
+};
+
+function wrapTopLevelList(message: Record<string, unknown>): Record<string, unknown> {
+  const container = typeof message.Event === 'string' ? LIST_CONTAINERS[message.Event.toLowerCase()] : undefined;
+  if (!container || message.List === undefined || message[container] !== undefined) return message;
+  const { List, ...rest } = message;
+  return { ...rest, [container]: { List } };
+}
+
 /** Parses a push body (XML or JSON, detected from the body) into the normalised object. */
 export function parsePush(text: string): { format: PushFormat; message: Record<string, unknown> } {
   const format = detectFormat(text);
   if (format === 'xml') return { format, message: parseXml(text) };
-  if (format === 'json') return { format, message: parseJson(text) };
+  if (format === 'json') return { format, message: wrapTopLevelList(parseJson(text)) };
   throw new PushParseError('the body is neither XML nor JSON');
+}
+
+/**
+ * The deepest element nesting of an XML text, scanned without recursion (comments, CDATA and
+ * processing instructions skipped); stops early once `max` is exceeded.
+ */
+function xmlDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let i = text.indexOf('<');
+  while (i !== -1 && i < text.length) {
+    if (text.startsWith('<![CDATA[', i)) {
+      const end = text.indexOf(']]>', i + 9);
+      if (end === -1) return false; // malformed: the validator reports it
+      i = text.indexOf('<', end + 3);
+      continue;
+    }
+    if (text.startsWith('<!--', i)) {
+      const end = text.indexOf('-->', i + 4);
+      if (end === -1) return false;
+      i = text.indexOf('<', end + 3);
+      continue;
+    }
+    const close = text.indexOf('>', i + 1);
+    if (close === -1) return false;
+    const next = text.charCodeAt(i + 1);
+    if (next === 0x2f /* / */) depth--;
+    else if (next !== 0x3f /* ? */ && next !== 0x21 /* ! */ && text.charCodeAt(close - 1) !== 0x2f) {
+      if (++depth > max) return true;
+    }
+    i = text.indexOf('<', close + 1);
+  }
+  return false;
 }
 
 function parseXml(text: string): Record<string, unknown> {
   // Refused outright: DOCTYPEs are how entity-expansion and external-entity attacks start.
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new PushParseError('XML with a DOCTYPE or ENTITY declaration is refused');
+  if (xmlDepthExceeds(text, MAX_PUSH_DEPTH)) {
+    throw new PushParseError(`XML nested deeper than ${MAX_PUSH_DEPTH} levels`);
+  }
   const { parser, validate } = xml ?? loadXml();
   const valid = validate(text);
   if (valid !== true) throw new PushParseError(`malformed XML: ${valid.err.msg}`);
@@ -173,7 +231,7 @@ function fromXml(node: unknown): unknown {
 function parseJson(text: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(quoteUnsafeIntegers(text));
+    value = JSON.parse(quoteUnsafeIntegers(text, MAX_PUSH_DEPTH));
   } catch (e) {
     throw new PushParseError(`malformed JSON: ${(e as Error).message}`);
   }
@@ -186,12 +244,13 @@ function parseJson(text: string): Record<string, unknown> {
 /**
  * Rewrites integer literals beyond 2^53 as JSON strings before `JSON.parse` can round them
  * (a bare 64-bit `MsgId` would otherwise lose its last digits). Tracks string state so text
- * inside strings is never touched.
+ * inside strings is never touched. In the same pass, refuses nesting deeper than `maxDepth`.
  */
-export function quoteUnsafeIntegers(json: string): string {
+export function quoteUnsafeIntegers(json: string, maxDepth = Number.POSITIVE_INFINITY): string {
   let out = '';
   let last = 0;
   let inString = false;
+  let depth = 0;
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
     if (inString) {
@@ -202,6 +261,14 @@ export function quoteUnsafeIntegers(json: string): string {
     }
     if (c === 0x22) {
       inString = true;
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) throw new PushParseError(`JSON nested deeper than ${maxDepth} levels`);
+      continue;
+    }
+    if (c === 0x7d || c === 0x5d) {
+      depth--;
       continue;
     }
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
@@ -216,6 +283,39 @@ export function quoteUnsafeIntegers(json: string): string {
     }
   }
   return last === 0 ? json : out + json.slice(last);
+}
+
+const JSON_ENCRYPT = /\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"/y;
+
+/**
+ * Reads only the `Encrypt` field of an encrypted push's envelope, without parsing the rest:
+ * until `msg_signature` is checked the envelope is attacker-controlled, and `Encrypt` is all
+ * the signature covers. Linear in the body; undefined when there is no such field.
+ */
+export function extractEncrypt(text: string, format: PushFormat): string | undefined {
+  if (format === 'json') {
+    for (let i = text.indexOf('"Encrypt"'); i !== -1; i = text.indexOf('"Encrypt"', i + 9)) {
+      JSON_ENCRYPT.lastIndex = i + 9;
+      const m = JSON_ENCRYPT.exec(text);
+      if (!m) continue;
+      try {
+        return JSON.parse(`"${m[1]}"`) as string;
+      } catch {
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+  const open = text.indexOf('<Encrypt>');
+  if (open === -1) return undefined;
+  const start = open + 9;
+  const end = text.indexOf('</Encrypt>', start);
+  if (end === -1) return undefined;
+  const inner = text.slice(start, end).trim();
+  if (inner.startsWith('<![CDATA[')) {
+    return inner.endsWith(']]>') ? inner.slice(9, -3) : undefined;
+  }
+  return inner.includes('<') ? undefined : xmlText(inner);
 }
 
 /** Applies the field rules shared by both formats, recursively. */

@@ -19,15 +19,11 @@ import { type KoaMiddleware, koaMiddleware } from './adapters/koa.js';
 import { type NodeHandler, nodeHandler } from './adapters/node.js';
 import { type DedupeStore, defaultDedupeKey, MemoryDedupeStore } from './dedupe.js';
 import { type PushEventMap, type PushMessage, pushEventName } from './events.js';
-import { type PushFormat, PushParseError, parsePush, serialisePush } from './formats.js';
+import { detectFormat, extractEncrypt, type PushFormat, PushParseError, parsePush, serialisePush } from './formats.js';
+import { type PushEndpoint, type PushLogger, type PushRequest, type PushResponse, TEXT } from './http.js';
+import { RefusalLog } from './refusals.js';
 
-/** Minimal logger; `console` fits. Messages and meta never contain secrets. */
-export interface PushLogger {
-  debug?(message: string, meta?: Record<string, unknown>): void;
-  info?(message: string, meta?: Record<string, unknown>): void;
-  warn(message: string, meta?: Record<string, unknown>): void;
-  error(message: string, meta?: Record<string, unknown>): void;
-}
+export type { PushEndpoint, PushLogger, PushRequest, PushResponse } from './http.js';
 
 export interface PushDedupeOptions {
   /** @default new MemoryDedupeStore() (per process; use the Redis store with several instances) */
@@ -71,31 +67,27 @@ export interface PushReceiverOptions {
    */
   handlerBudgetMs?: number;
   /**
-   * Larger bodies are refused with 413.
+   * Larger bodies are refused with 413 as soon as the limit is passed (the rest is not read and
+   * the connection is closed).
    * @default 1048576 (1 MiB)
    */
   maxBodyBytes?: number;
+  /**
+   * A body not fully received within this many ms is refused with 408 and the connection closed
+   * (WeChat itself gives up on a push after 5 s).
+   * @default 5000
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Refusals (bad signatures, malformed or oversized bodies...) are logged at most once per kind
+   * per interval, with one summary line counting the repeats. 0 logs every refusal.
+   * @default 60000
+   */
+  refusalLogIntervalMs?: number;
   /** @default warnings and errors to `console.error` */
   logger?: PushLogger;
   /** The clock, Unix milliseconds (for tests and emulators). @default Date.now */
   now?: () => number;
-}
-
-/** A request in framework-neutral form. */
-export interface PushRequest {
-  method: string;
-  /** Query parameters: an object, URLSearchParams, or the raw query string. */
-  query: Record<string, string | string[] | undefined> | URLSearchParams | string;
-  headers?: Record<string, string | string[] | undefined>;
-  /** The raw body, exactly as received. */
-  body?: string | Uint8Array | null;
-}
-
-/** What to send back. */
-export interface PushResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
 }
 
 /** Passed to handlers beside the message. */
@@ -121,7 +113,6 @@ export type PushHandler<T = PushMessage> = (
 ) => PushReply | void | Promise<PushReply | void>;
 export type PushErrorHandler = (error: unknown, message: PushMessage, ctx: PushContext) => void | Promise<void>;
 
-const TEXT = 'text/plain; charset=utf-8';
 const CONTENT_TYPE: Record<PushFormat, string> = {
   xml: 'application/xml; charset=utf-8',
   json: 'application/json; charset=utf-8',
@@ -171,9 +162,11 @@ function firstValues(query: PushRequest['query']): Record<string, string> {
  * ```
  * @see https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
  */
-export class PushReceiver {
+export class PushReceiver implements PushEndpoint {
   readonly maxBodyBytes: number;
+  readonly bodyTimeoutMs: number;
   readonly logger: PushLogger;
+  private readonly refusals: RefusalLog;
   private readonly token: string;
   private readonly appId: string;
   private readonly encodingAESKey?: string;
@@ -211,7 +204,12 @@ export class PushReceiver {
     this.toleranceSeconds = nonNegative(options.timestampToleranceSeconds, 'timestampToleranceSeconds', 300);
     this.budgetMs = nonNegative(options.handlerBudgetMs, 'handlerBudgetMs', 4500);
     this.maxBodyBytes = nonNegative(options.maxBodyBytes, 'maxBodyBytes', 1024 * 1024);
+    this.bodyTimeoutMs = nonNegative(options.bodyTimeoutMs, 'bodyTimeoutMs', 5000);
     this.logger = options.logger ?? consoleLogger;
+    this.refusals = new RefusalLog(
+      this.logger,
+      nonNegative(options.refusalLogIntervalMs, 'refusalLogIntervalMs', 60_000),
+    );
     this.now = options.now ?? Date.now;
     const d = options.dedupe;
     if (d !== false) {
@@ -269,15 +267,21 @@ export class PushReceiver {
     return fetchHandler(this, request);
   }
 
+  /**
+   * Records a refusal decided outside `handle` (an adapter's 408/413/400 while reading the body)
+   * in the rate-limited refusal log, and returns the response to send.
+   */
+  refuse(status: number, reason: string): PushResponse {
+    this.refusals.note(status, reason);
+    return reply(status, reason);
+  }
+
   /** The core: never throws; refusals get their status (400/401/405/413) and never reach a handler. */
   async handle(request: PushRequest): Promise<PushResponse> {
     try {
       return await this.process(request);
     } catch (e) {
-      if (e instanceof Refusal) {
-        this.logger.warn(`push refused (${e.status}): ${e.message}`);
-        return reply(e.status, e.message);
-      }
+      if (e instanceof Refusal) return this.refuse(e.status, e.message);
       this.logger.error('push receiver failed', { error: e instanceof Error ? e.message : String(e) });
       return reply(500, 'internal error');
     }
@@ -299,10 +303,21 @@ export class PushReceiver {
     const encrypted = query.encrypt_type === 'aes';
     // Plain mode authenticates the query only: check it before parsing an untrusted body.
     if (!encrypted) this.checkSignature(query);
-    const envelope = this.parse(text);
+    // Safe mode authenticates `Encrypt` only: read just that field of the unauthenticated
+    // envelope (no full parse of attacker-controlled text before msg_signature is checked).
+    const envelope = encrypted ? undefined : this.parse(text);
     let message: Record<string, unknown>;
-    let format = envelope.format;
-    const encrypt = envelope.message.Encrypt;
+    let format: PushFormat;
+    let encrypt: unknown;
+    if (envelope) {
+      format = envelope.format;
+      encrypt = envelope.message.Encrypt;
+    } else {
+      const detected = detectFormat(text);
+      if (!detected) throw new Refusal(400, 'the body is neither XML nor JSON');
+      format = detected;
+      encrypt = extractEncrypt(text, format);
+    }
     // Lenient: a compatible-mode body without encrypt_type is still decrypted when it is signed.
     const decrypt = encrypted || (typeof encrypt === 'string' && this.encodingAESKey && query.msg_signature);
     if (decrypt) {
@@ -327,7 +342,7 @@ export class PushReceiver {
       format = inner.format;
     } else {
       if (this.requireEncryption) throw new Refusal(401, 'plaintext push refused (requireEncryption)');
-      const { Encrypt: _ignored, ...plainFields } = envelope.message;
+      const { Encrypt: _ignored, ...plainFields } = envelope!.message;
       message = plainFields;
     }
     return this.dispatch(message as PushMessage, {

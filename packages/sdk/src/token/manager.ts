@@ -1,15 +1,19 @@
 /**
  * The access-token manager: one fetch per refresh, however many callers and processes.
  *
- * - single-flight: concurrent callers in this process share one in-flight fetch;
+ * - single-flight: concurrent callers in this process share one in-flight fetch, and so share
+ *   its retries (the fetch itself is retried with the client's backoff on transient failures);
  * - refresh-ahead: a token with less than min(5 min, half its lifetime) left is refreshed in the
  *   background while callers keep using it; an expired token is awaited;
  * - shared store + lock: processes re-read the store after taking the lock, and callers that
  *   cannot take it poll the store instead of fetching;
- * - invalidate-if-same: after 40001/40014/42001 only the token that failed is deleted, so a newer
- *   token fetched elsewhere survives;
+ * - a token is replaced, never deleted first: after 40001/40014/42001 the token that failed stops
+ *   being served here, and the store keeps it until a new one is in hand (a newer token another
+ *   process stored is adopted instead of fetching);
  * - stable mode asks without force_refresh first and forces only when WeChat hands back the very
- *   token that failed (force is limited to 20/day, >= 30 s apart).
+ *   token that failed (force is limited to 20/day, >= 30 s apart). When even the force returns
+ *   it (a force within 30 s of the last does), WeChat has just confirmed it as current: it is
+ *   handed back and the call replayed once with it. At most 2 token requests per 40001 event.
  */
 import { MiniAppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -50,7 +54,10 @@ const STORE_DOWN = Symbol('store-down');
 
 export class TokenManager implements TokenSource {
   private local?: StoredToken;
-  private inflight?: Promise<string>;
+  /** The refresh in flight, and the rejected token it was started for. */
+  private inflight?: { promise: Promise<string>; failed?: string };
+  /** A token WeChat rejected: not served from the local cache until a refresh settles it. */
+  private rejected?: string;
   private readonly margin: number;
   private readonly lease: number;
   private readonly poll: number;
@@ -72,39 +79,62 @@ export class TokenManager implements TokenSource {
 
   peek(): string | undefined {
     const t = this.local;
-    return t && this.isFresh(t) ? t.token : undefined;
+    return t && this.isFresh(t) && t.token !== this.rejected ? t.token : undefined;
   }
 
   async get(opts: { forceRefresh?: boolean; failedToken?: string } = {}): Promise<string> {
     const { forceRefresh = false, failedToken } = opts;
-    if (!forceRefresh && !failedToken) {
+    if (failedToken) return this.replace(failedToken);
+    if (!forceRefresh) {
       const t = this.local;
-      if (t && this.isFresh(t)) return t.token;
-      if (t && this.isValid(t)) {
-        // Refresh ahead in the background; keep serving the still-valid token.
-        this.refresh(undefined, false).catch((e) =>
-          this.o.logger?.warn?.(`background token refresh failed: ${e?.message}`),
-        );
-        return t.token;
+      if (t && t.token !== this.rejected) {
+        if (this.isFresh(t)) return t.token;
+        if (this.isValid(t)) {
+          // Refresh ahead in the background; keep serving the still-valid token.
+          this.refresh(undefined, false).catch((e) =>
+            this.o.logger?.warn?.(`background token refresh failed: ${e?.message}`),
+          );
+          return t.token;
+        }
       }
     }
-    const cur = this.local;
-    if (failedToken && cur && cur.token !== failedToken && this.isValid(cur)) return cur.token;
-    // A refresh already in flight (e.g. background) may hand back the failed token: ask again once.
-    for (let i = 0; i < 2; i++) {
-      const t = await this.refresh(failedToken, forceRefresh);
-      if (!failedToken || t !== failedToken) return t;
-    }
-    throw new MiniAppError('access token refresh returned the token WeChat just rejected');
+    return this.refresh(undefined, forceRefresh);
   }
 
-  private refresh(failed: string | undefined, force: boolean): Promise<string> {
-    if (this.inflight) return this.inflight;
-    const p = this.doRefresh(failed, force).finally(() => {
-      if (this.inflight === p) this.inflight = undefined;
+  /**
+   * A token to replace `failed`, which WeChat just rejected. Every caller that saw it fail shares
+   * one replacement; a refresh already in flight (e.g. refresh-ahead) is used when it brings a
+   * different token, and counts as the first ask when it brings the same one.
+   */
+  private async replace(failed: string): Promise<string> {
+    const cur = this.local;
+    if (cur && cur.token !== failed && this.isValid(cur)) return cur.token;
+    this.rejected = failed;
+    let asked = false;
+    const running = this.inflight;
+    if (running) {
+      let t: string | undefined;
+      try {
+        t = await running.promise;
+      } catch (e) {
+        // The replacement itself failed (after its retries): every caller waiting on it shares that.
+        if (running.failed === failed) throw e;
+      }
+      if (t !== undefined) {
+        if (t !== failed || running.failed === failed) return t;
+        asked = true;
+      }
+    }
+    return this.refresh(failed, false, asked);
+  }
+
+  private refresh(failed: string | undefined, force: boolean, asked = false): Promise<string> {
+    if (this.inflight) return this.inflight.promise;
+    const promise = this.doRefresh(failed, force, asked).finally(() => {
+      if (this.inflight?.promise === promise) this.inflight = undefined;
     });
-    this.inflight = p;
-    return p;
+    this.inflight = { promise, failed };
+    return promise;
   }
 
   private async store<T>(what: string, fn: () => Promise<T>): Promise<T | typeof STORE_DOWN> {
@@ -121,34 +151,30 @@ export class TokenManager implements TokenSource {
     return s !== STORE_DOWN && !!s && this.isFresh(s) && s.token !== failed;
   }
 
-  private async doRefresh(failed: string | undefined, force: boolean): Promise<string> {
+  private async doRefresh(failed: string | undefined, force: boolean, asked: boolean): Promise<string> {
     const { store, key } = this.o;
-    if (failed) {
-      if (this.local?.token === failed) this.local = undefined;
-      await this.store('deleteIf', () => store.deleteIf(key, failed));
-    }
     if (!force) {
       const s = await this.store('get', () => store.get(key));
       if (this.usable(s, failed)) return this.adopt(s);
       if (s === STORE_DOWN) {
         // Redis (or another shared store) is down: keep serving our own valid token.
         if (this.local && this.isValid(this.local) && this.local.token !== failed) return this.local.token;
-        return this.fetchAndStore(failed, force);
+        return this.fetchAndStore(failed, force, asked);
       }
     }
     const lock = store.lock;
-    if (!lock) return this.fetchAndStore(failed, force);
+    if (!lock) return this.fetchAndStore(failed, force, asked);
     const deadline = Date.now() + this.lease * 2;
     for (;;) {
       const release = await this.store('lock', () => lock.acquire(key, this.lease));
-      if (release === STORE_DOWN) return this.fetchAndStore(failed, force);
+      if (release === STORE_DOWN) return this.fetchAndStore(failed, force, asked);
       if (release) {
         try {
           if (!force) {
             const s = await this.store('get', () => store.get(key));
             if (this.usable(s, failed)) return this.adopt(s);
           }
-          return await this.fetchAndStore(failed, force);
+          return await this.fetchAndStore(failed, force, asked);
         } finally {
           await release().catch((e) => this.o.logger?.warn?.(`token lock release failed: ${e?.message}`));
         }
@@ -161,25 +187,61 @@ export class TokenManager implements TokenSource {
       if (force && recent && recent.fetchedAt > this.o.now() - this.lease) return this.adopt(recent);
       if (Date.now() > deadline) {
         this.o.logger?.warn?.('token lock held past twice its lease; fetching without it');
-        return this.fetchAndStore(failed, force);
+        return this.fetchAndStore(failed, force, asked);
       }
     }
   }
 
+  /** After a failed force: serve the rejected token again, since stable_token just confirmed it. */
+  private keepConfirmed(token: string, error: unknown): string {
+    this.o.logger?.warn?.(
+      `force_refresh failed (${(error as Error)?.message}); replaying with the token stable_token just returned`,
+    );
+    this.rejected = undefined;
+    return token;
+  }
+
   private adopt(s: StoredToken): string {
     this.local = s;
+    this.rejected = undefined;
     return s.token;
   }
 
-  private async fetchAndStore(failed: string | undefined, force: boolean): Promise<string> {
-    let r = await this.o.fetch(force);
-    if (this.o.mode === 'stable' && !force && failed && r.access_token === failed) {
-      this.o.logger?.info?.('stable_token returned the rejected token; asking again with force_refresh');
-      r = await this.o.fetch(true);
+  /**
+   * Fetches and stores a token. After a rejection in stable mode: ask (unless a refresh already
+   * in flight asked), and force only if the answer is the rejected token; whatever the force
+   * returns is kept, even that same token (WeChat just confirmed it as current).
+   */
+  private async fetchAndStore(failed: string | undefined, force: boolean, asked: boolean): Promise<string> {
+    const stable = this.o.mode === 'stable';
+    let r: FetchedToken;
+    if (stable && !force && failed && asked) {
+      // The refresh in flight already asked and got the rejected token back as current.
+      try {
+        r = await this.o.fetch(true);
+      } catch (e) {
+        return this.keepConfirmed(failed, e);
+      }
+    } else {
+      r = await this.o.fetch(force);
+      if (stable && !force && failed && r?.access_token === failed) {
+        this.o.logger?.info?.('stable_token returned the rejected token; asking again with force_refresh');
+        try {
+          r = await this.o.fetch(true);
+        } catch (e) {
+          // A failed force (never retried once sent) must not fail every waiting call: WeChat
+          // has just handed this token back as current, so it is the one to replay with.
+          this.keepConfirmed(failed, e);
+        }
+      }
     }
     if (!r || typeof r.access_token !== 'string' || !r.access_token) {
       throw new MiniAppError('token endpoint returned no access_token');
     }
+    if (failed && r.access_token === failed) {
+      this.o.logger?.info?.('WeChat confirmed the rejected token as current; replaying the call once with it');
+    }
+    this.rejected = undefined;
     const now = this.o.now();
     const expiresIn = Number(r.expires_in) > 0 ? Number(r.expires_in) : 7200;
     const st: StoredToken = { token: r.access_token, fetchedAt: now, expiresAt: now + expiresIn * 1000 };

@@ -1,5 +1,6 @@
 /**
- * Links into the mini program (PROTOCOL.md §5.3–5.5): URL Scheme `weixin://dl/business/?t=…`,
+ * Links into the mini program (PROTOCOL.md §5.3–5.5): URL Scheme `weixin://dl/business/?t=…`
+ * (remembered for urlscheme.query, 85403 when unknown),
  * URL Link `https://wxaurl.cn/…` (remembered for urllink.query, 85403 when unknown) and Short
  * Link `#小程序://<app name>/<code>`. Every link is kept for inspection.
  */
@@ -51,7 +52,11 @@ const err = {
   // Community-observed text; the limit is now 30 days [unverified].
   expire: () => new WxError(85401, 'time limit between 1min and 30days'),
   notFound: () => new WxError(85403, 'url_link not exist'),
+  schemeNotFound: () => new WxError(85403, 'scheme not exist'),
 };
+
+/** The daily visit quota of schemes + URL links [inferred]; not modelled. */
+const QUOTA = { remain_visit_quota: 5_000_000 };
 
 /** Checks a page against the app's published pages (no list = nothing to check). Leading `/` tolerated. */
 function page(app: EmuApp, raw: unknown, allowQuery: boolean): string {
@@ -164,7 +169,7 @@ const mod: AreaModule = {
       auth: 'access_token',
       body: 'json',
       handler: ({ app, body }) => {
-        const quota = { remain_visit_quota: 5_000_000 }; // [inferred] daily visit quota; not modelled
+        const quota = { ...QUOTA };
         if (Number(body.query_type ?? 0) === 1) return { quota_info: quota };
         if (typeof body.url_link !== 'string' || !body.url_link) throw err.args('url_link');
         // The doc's example queries with a `?cq=…` suffix; look the link up without it.
@@ -181,6 +186,54 @@ const mod: AreaModule = {
         };
         if (rec.cloud_base) info.cloud_base = rec.cloud_base;
         return { url_link_info: info, quota_info: quota, visit_openid: '' };
+      },
+    });
+
+    /**
+     * `POST /wxa/queryscheme` (fields from the official doc,
+     * https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme):
+     * an encrypted scheme is looked up by its ticket; its `&cq=` suffix, as in the doc's example,
+     * is reported as the query. A plaintext scheme (`?appid=&path=&query=&env_version=`) describes
+     * itself: it is answered from its own parameters when it names this app [inferred].
+     */
+    ctx.route({
+      method: 'POST',
+      path: '/wxa/queryscheme',
+      auth: 'access_token',
+      body: 'json',
+      handler: ({ app, body }) => {
+        const quota = { ...QUOTA };
+        if (Number(body.query_type ?? 0) === 1) return { quota_info: quota };
+        if (typeof body.scheme !== 'string' || !body.scheme.startsWith('weixin://dl/business/?')) {
+          throw err.args('scheme');
+        }
+        const params = new URLSearchParams(body.scheme.slice(body.scheme.indexOf('?') + 1));
+        const t = params.get('t');
+        let info: Record<string, unknown>;
+        if (t) {
+          const rec = s.links.find((l) => l.kind === 'scheme' && l.link === `weixin://dl/business/?t=${t}`);
+          if (!rec || rec.appid !== app.appid) throw err.schemeNotFound();
+          const cq = params.get('cq');
+          info = {
+            appid: rec.appid,
+            path: rec.path,
+            query: cq ?? rec.query,
+            create_time: rec.create_time,
+            expire_time: rec.expire_time,
+            env_version: rec.env_version,
+          };
+        } else {
+          if (params.get('appid') !== app.appid) throw err.schemeNotFound();
+          info = {
+            appid: app.appid,
+            path: params.get('path') ?? '',
+            query: params.get('query') ?? '',
+            create_time: 0,
+            expire_time: 0,
+            env_version: params.get('env_version') || 'release',
+          };
+        }
+        return { scheme_info: info, quota_info: quota, visit_openid: '' };
       },
     });
 

@@ -62,13 +62,15 @@ export interface PushDelivery {
   attempts: PushAttempt[];
   /** The accepted attempt's decoded reply (decrypted when encrypted). */
   reply?: DecodedReply;
+  /** What WeChat would accept but the protocol does not write (e.g. a reply padded to 16-byte blocks). */
+  warnings?: string[];
 }
 
 interface PushSlice {
   settings: PushSettings;
   deliveries: PushDelivery[];
   nextId: number;
-  /** 64-bit MsgId counter (beyond 2^53, so receivers must keep it a string). */
+  /** 64-bit MsgId counter (beyond 2^53: sent as a bare number, receivers must not read it as a double). */
   nextMsgId: string;
 }
 
@@ -188,6 +190,7 @@ const push: AreaModule = {
         if (rec.ok) {
           delivery.status = 'delivered';
           delivery.reply = rec.reply;
+          if (rec.reply?.warnings) delivery.warnings = [...rec.reply.warnings];
           return delivery;
         }
       }

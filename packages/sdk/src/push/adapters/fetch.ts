@@ -2,37 +2,37 @@
  * Web-standard adapter (Hono, Next.js route handlers, Bun, Deno, Cloudflare-style runtimes):
  * `Request` in, `Response` out. `export const POST = (req) => receiver.fetch(req)`.
  */
-import type { PushReceiver, PushResponse } from '../receiver.js';
-import { bodyConsumed, declaredTooLarge, readLimited, tooLarge } from './body.js';
+import type { PushEndpoint, PushResponse } from '../http.js';
+import { bodyConsumed, declaredTooLarge, readWebStream, refuseDeclared } from './body.js';
 
 function toResponse(r: PushResponse): Response {
   return new Response(r.body, { status: r.status, headers: r.headers });
 }
 
-export async function fetchHandler(receiver: PushReceiver, request: Request): Promise<Response> {
+/** Never rejects: a broken or hostile body becomes a 400/408/413 response. */
+export async function fetchHandler(endpoint: PushEndpoint, request: Request): Promise<Response> {
   let body: Buffer | undefined;
   if (request.method === 'POST') {
-    if (request.bodyUsed) return toResponse(bodyConsumed(receiver, '').response);
-    if (declaredTooLarge(request.headers.get('content-length'), receiver.maxBodyBytes)) {
-      await request.body?.cancel();
-      return toResponse(tooLarge(receiver).response);
+    if (request.bodyUsed) return toResponse(bodyConsumed(endpoint, '').response);
+    if (declaredTooLarge(request.headers.get('content-length'), endpoint.maxBodyBytes)) {
+      request.body?.cancel().catch(() => undefined);
+      return toResponse(refuseDeclared(endpoint).response);
     }
     if (request.body) {
-      const got = await readLimited(request.body as unknown as AsyncIterable<Uint8Array>, receiver.maxBodyBytes);
-      if (got.tooLarge) return toResponse(tooLarge(receiver).response);
+      const got = await readWebStream(request.body, endpoint);
+      if ('response' in got) return toResponse(got.response);
       body = got.body;
     }
   }
-  const url = new URL(request.url);
+  let query: URLSearchParams | string = '';
+  try {
+    query = new URL(request.url).searchParams;
+  } catch {
+    // A relative or malformed URL: no query, so the receiver refuses it (401).
+  }
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const response = await receiver.handle({
-    method: request.method,
-    query: url.searchParams,
-    headers,
-    body,
-  });
-  return toResponse(response);
+  return toResponse(await endpoint.handle({ method: request.method, query, headers, body }));
 }

@@ -74,13 +74,15 @@ const factories = {
   // text() then JSON.parse, the token fetched once.
   async raw(url) {
     const { pool, token, close } = await rawPool(url);
-    // Both paths built once (the token is fixed); the POST body is serialised per call.
-    const getPath = paidPath(token);
-    const postPath = `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`;
+    // The token is encoded once (it is fixed); the params are encoded per call, as a real caller
+    // does with its own values (the GET query, the POST body).
+    const t = encodeURIComponent(token);
+    const postPath = `/cgi-bin/message/subscribe/send?access_token=${t}`;
     return {
       warm: async () => {},
       async get() {
-        const r = await pool.request({ method: 'GET', path: getPath, headers: undefined, body: undefined });
+        const path = `/wxa/getpaidunionid?access_token=${t}&openid=${encodeURIComponent(OPENID)}&transaction_id=${encodeURIComponent(TRANSACTION_ID)}`;
+        const r = await pool.request({ method: 'GET', path, headers: undefined, body: undefined });
         return check(JSON.parse(await r.body.text()), 'raw');
       },
       async post() {

@@ -7,7 +7,7 @@
 //   nest-wechat       : a request interceptor on the axios instance it imports
 // Every adapter exposes get() (auth.getPaidUnionId) and post() (subscribeMessage.send); both
 // throw when the body carries a non-zero errcode, so "succeeded" means the same for everyone.
-import { APPID, SDK_ESM, SECRET, benchRequire, sdkRequire } from './common.mjs';
+import { APPID, BASELINE_SDK_ESM, SDK_ESM, SECRET, benchRequire, sdkRequire } from './common.mjs';
 
 export const OPENID = 'oBench0000000000000000000000';
 export const TRANSACTION_ID = '4200000000202400000000000000';
@@ -124,6 +124,18 @@ const factories = {
 
   async sdk(url) {
     const { MiniApp } = await import(SDK_ESM);
+    const app = new MiniApp({ appId: APPID, appSecret: SECRET, baseUrl: url });
+    return {
+      warm: () => app.accessToken(),
+      get: () => app.auth.getPaidUnionId({ openid: OPENID, transaction_id: TRANSACTION_ID }),
+      post: () => app.subscribeMessage.send(SEND),
+      close: () => app.close(),
+    };
+  },
+
+  // The SDK before the cold-start work (bench/.baseline, see makeBaseline): cold-start.mjs only.
+  async 'sdk (before)'(url) {
+    const { MiniApp } = await import(BASELINE_SDK_ESM);
     const app = new MiniApp({ appId: APPID, appSecret: SECRET, baseUrl: url });
     return {
       warm: () => app.accessToken(),

@@ -37,6 +37,39 @@ export async function makeSnapshot() {
   mkdirSync(join(SNAPSHOT, 'redis/node_modules/@miniapp-server'), { recursive: true });
   symlinkSync(join(SNAPSHOT, 'sdk'), join(SNAPSHOT, 'redis/node_modules/@miniapp-server/sdk'), 'dir');
 }
+/**
+ * "Today" for the cold-start goals: the SDK as it was before the cold-start work (commit
+ * BASELINE_REF), built once into bench/.baseline/<ref> (ESM only, from `git archive`).
+ */
+export const BASELINE_REF = '25701c0';
+export const BASELINE_DIR = join(BENCH_DIR, '.baseline', BASELINE_REF);
+export const BASELINE_SDK_ESM = pathToFileURL(join(BASELINE_DIR, 'packages/sdk/dist/esm/index.js')).href;
+export async function makeBaseline() {
+  const { existsSync, mkdirSync, rmSync, symlinkSync } = await import('node:fs');
+  const entry = join(BASELINE_DIR, 'packages/sdk/dist/esm/index.js');
+  if (existsSync(entry)) return;
+  rmSync(BASELINE_DIR, { recursive: true, force: true });
+  mkdirSync(BASELINE_DIR, { recursive: true });
+  const tar = spawnSync(
+    'sh',
+    ['-c', `git archive ${BASELINE_REF} packages/sdk tsconfig.base.json | tar -x -C "${BASELINE_DIR}"`],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+  if (tar.status !== 0) throw new Error(`git archive ${BASELINE_REF} failed`);
+  const sdkDir = join(BASELINE_DIR, 'packages/sdk');
+  // Its dependencies resolve from the root node_modules (the same undici and fast-xml-parser).
+  symlinkSync(join(ROOT, 'node_modules'), join(sdkDir, 'node_modules'), 'dir');
+  const tsc = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
+  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', 'dist/esm'], {
+    cwd: sdkDir,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0 || !existsSync(entry)) throw new Error(`building the ${BASELINE_REF} SDK failed`);
+}
+
 /** require() from bench/ (the peers). */
 export const benchRequire = createRequire(join(BENCH_DIR, 'package.json'));
 

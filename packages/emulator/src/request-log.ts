@@ -43,19 +43,27 @@ const MAX_ENTRIES = 5000;
 const MAX_TEXT = 4096;
 
 export class RequestLog {
+  /** The log is `entries[start..]`: dropping the oldest moves `start`, and the array is compacted
+   * once per MAX_ENTRIES requests (a splice per request under load moved 5,000 slots each time). */
   private entries: LoggedRequest[] = [];
+  private start = 0;
   private seq = 0;
 
   add(entry: Omit<LoggedRequest, 'seq'>): void {
     const e: LoggedRequest = { seq: ++this.seq, ...entry, query: redactValue(entry.query) as Record<string, string> };
     if (entry.body !== undefined) e.body = redactValue(truncate(entry.body));
     this.entries.push(e);
-    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+    if (this.entries.length - this.start > MAX_ENTRIES) this.start++;
+    if (this.start >= MAX_ENTRIES) {
+      this.entries = this.entries.slice(this.start);
+      this.start = 0;
+    }
   }
 
   list(filter: RequestLogFilter = {}): LoggedRequest[] {
     const match = filter.path ? pathMatcher(filter.path) : undefined;
-    let out = this.entries.filter(
+    const live = this.start === 0 ? this.entries : this.entries.slice(this.start);
+    let out = live.filter(
       (e) =>
         (!match || match(e.path)) &&
         (!filter.method || e.method === filter.method.toUpperCase()) &&
@@ -67,6 +75,7 @@ export class RequestLog {
 
   clear(): void {
     this.entries = [];
+    this.start = 0;
   }
 }
 

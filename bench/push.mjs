@@ -33,7 +33,7 @@ const AES = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const APPID = 'wxbench0000000001';
 // Long enough for a ~600-character Encrypt in the JSON push (the figure).
 const CONTENT =
-  '你好，我想查询订单 #20240101-0042 的配送进度。昨天下午下的单，页面一直显示“待发货”，请帮忙看看什么时候能发出，谢谢！';
+  '你好，我想查询订单 #20240101-0042 的配送进度。昨天下午下的单，页面一直显示“待发货”，请帮忙看看什么时候能发出。另外想改一下收货地址，可以吗？麻烦尽快回复，谢谢！';
 const message = (i) => ({
   ToUserName: 'gh_0123456789ab',
   FromUserName: 'oBench0000000000000000000000',

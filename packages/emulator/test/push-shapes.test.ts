@@ -277,7 +277,7 @@ for (const format of ['json', 'xml'] as const) {
       const text = await res.text();
       const msgid = /"msgid":(\d+)/.exec(text)?.[1];
       assert.ok(msgid, text);
-      for (let i = 0; i < 100 && received.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 100 && received.length === before; i++) await new Promise((r) => setTimeout(r, 50));
       const body = received.at(-1)!.body;
       assert.deepEqual(shapeOf(format, body), shapeOf(format, EX.sent[format]));
       assert.ok(body.includes(format === 'json' ? `"MsgID":${msgid}` : `<MsgID>${msgid}</MsgID>`), body);

@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { createSignedPush, msgSignature, PushReceiver, parsePush, signature } from '../src/index.js';
 
@@ -28,6 +30,14 @@ let fiveHundreds = 0;
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
 let rssBefore = 0;
+/** Heap kept by the receiver over the retention test (the fast-check runs keep their own data). */
+let receiverHeapGrowth = Number.NaN;
+
+/** A full GC (exposed at run time), so the heap figure counts what is retained, not garbage. */
+function collect(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 before(async () => {
   process.on('unhandledRejection', onUnhandled);
@@ -45,6 +55,7 @@ before(async () => {
   server = createServer(receiver.nodeHandler());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  collect();
   rssBefore = process.memoryUsage().rss;
 });
 
@@ -53,10 +64,12 @@ after(async () => {
   process.off('uncaughtException', onUnhandled);
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  const growth = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+  collect();
+  const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
   console.log(
     `fuzz: ${requests} requests, ${handled} reached the handler (all valid), ${fiveHundreds} 5xx, ` +
-      `${unhandled.length} crashes, RSS growth ${growth.toFixed(1)} MiB`,
+      `${unhandled.length} crashes, RSS growth ${mib(process.memoryUsage().rss - rssBefore)} MiB, ` +
+      `receiver heap after GC over 200 hostile requests ${mib(receiverHeapGrowth)} MiB`,
   );
 });
 
@@ -243,5 +256,36 @@ describe('push fuzzing over HTTP', () => {
       }),
       runs(12),
     );
+  });
+  test('the receiver keeps nothing from hostile requests: heap after GC flat over 200 of them', async () => {
+    const forgedSafe = createSignedPush({
+      token: 'another-token',
+      encodingAESKey: KEY,
+      appId: APPID,
+      message: full({ MsgType: 'text', Content: 'x', Extra: 1 }),
+      format: 'json',
+      mode: 'safe',
+    });
+    const bodies = [
+      () => 'x'.repeat(300),
+      () => `${'['.repeat(5000)}${']'.repeat(5000)}`,
+      () => JSON.stringify({ MsgType: 'text', Content: 'y'.repeat(900_000) }),
+      () => `<xml>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</xml>`,
+    ];
+    const round = async () => {
+      for (let i = 0; i < 50; i++) {
+        await send(plainQuery(), bodies[i % bodies.length]!());
+        await send(forgedSafe.query, forgedSafe.body);
+      }
+    };
+    await round(); // warm up (JIT, sockets, buffers)
+    collect();
+    const before = process.memoryUsage().heapUsed;
+    await round();
+    await round();
+    collect();
+    const grown = process.memoryUsage().heapUsed - before;
+    receiverHeapGrowth = grown;
+    assert.ok(grown < 4 * 1024 * 1024, `heap grew by ${(grown / 1024 / 1024).toFixed(1)} MiB`);
   });
 });

@@ -28,7 +28,7 @@ function makeReceiver() {
     token: TOKEN,
     appId: APPID,
     maxBodyBytes: LIMIT,
-    bodyTimeoutMs: 300,
+    bodyTimeoutMs: 500,
     refusalLogIntervalMs: 0, // one line per refusal, so the test can count them
     logger: { warn: (m) => warnings.push(m), error: (m) => errors.push(m) },
   });
@@ -283,7 +283,7 @@ for (const [name, mount] of Object.entries(mounts)) {
     test('a stalled body hits the body deadline (408, connection closed)', async () => {
       await survives(() => raw(server.url, post(path, 'Content-Length: 100\r\n'), ['0123456789'], 'wait'), {
         status: [408],
-        logged: /\(408\): body not received within 300 ms/,
+        logged: /\(408\): body not received within 500 ms/,
       });
     });
   });

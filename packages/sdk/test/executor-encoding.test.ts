@@ -77,3 +77,20 @@ test('a 64-bit msgid is decoded as its exact digits however the answer spaces it
   );
   assert.equal((got[2] as { note?: string }).note, '"msgid" is ours');
 });
+
+test('query names and values are percent-encoded exactly when they need it', async () => {
+  emu.clearRequests();
+  const query = { openid: 'o a&b=c+中/?#', 'k y': "v-_.~!*'()", plain: 'oBench_0.1~x', n: 42 };
+  for (let i = 0; i < 2; i++) {
+    // Twice: the second call reuses the encoded names.
+    await app.request({ method: 'GET', path: '/wxa/getpaidunionid', query }).catch(() => {});
+  }
+  const logged = emu.requests({ path: '/wxa/getpaidunionid' });
+  assert.equal(logged.length, 2);
+  for (const r of logged) {
+    assert.equal(r.query.openid, query.openid);
+    assert.equal(r.query['k y'], query['k y']);
+    assert.equal(r.query.plain, query.plain);
+    assert.equal(r.query.n, '42');
+  }
+});

@@ -79,10 +79,25 @@ function quoteAfter(text: string, probe: string): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
+/** Characters encodeURIComponent leaves as they are (a subset): such text needs no encoding. */
+const URI_SAFE = /^[\w.~-]*$/;
+/** Param names repeat on every call of an endpoint: encode each once (bounded). */
+const encodedKeys = new Map<string, string>();
+
+function encodeKey(key: string): string {
+  let e = encodedKeys.get(key);
+  if (e === undefined) {
+    if (encodedKeys.size >= 1024) encodedKeys.clear();
+    e = encodeURIComponent(key);
+    encodedKeys.set(key, e);
+  }
+  return e;
+}
+
 function appendQuery(q: string, key: string, value: unknown): string {
   if (value === undefined || value === null) return q;
   const v = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return `${q}${q ? '&' : ''}${encodeURIComponent(key)}=${encodeURIComponent(v)}`;
+  return `${q}${q ? '&' : ''}${encodeKey(key)}=${URI_SAFE.test(v) ? v : encodeURIComponent(v)}`;
 }
 
 function toQuery(params: Record<string, unknown> | undefined, skip?: string): string {

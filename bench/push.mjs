@@ -12,7 +12,7 @@
 // Interleaved rounds, fixed op count per sample, medians. Prints one JSON object on stdout.
 import { SDK_ESM, benchRequire, median, rotate, sdkRequire } from './lib/common.mjs';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const OPS = Math.round(3000 * Number(process.env.BENCH_SCALE ?? 1));
 const MAX_MS = 1500;
 

@@ -2,7 +2,7 @@
 // Runs every benchmark (each in its own process, bounded in time) and writes bench/RESULTS.md and
 // bench/results.json. From the root: `npm run bench` (builds first). `node bench/run.mjs call push`
 // runs only the named benchmarks (written to RESULTS.partial.md). Environment: BENCH_ROUNDS
-// (default 9 for calls, 7 for push), BENCH_SCALE (ops per sample, default 1), BENCH_COLD_ROUNDS
+// (default 11 for calls and in-process push, 7 for the HTTP ones), BENCH_SCALE (ops per sample, default 1), BENCH_COLD_ROUNDS
 // (default 15), BENCH_FIRST_ROUNDS (default 9), BENCH_BUDGET_S (default 600: later steps are skipped
 // past it), BENCH_PIN=0 (no taskset pinning), BENCH_CONTENDERS (call overhead: a subset).
 import { execFileSync } from 'node:child_process';

@@ -2,7 +2,7 @@
 // Builds the package in the current directory with tsc: dist/esm (always) and dist/cjs
 // (unless --esm-only). One script for every workspace so builds cannot drift.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -29,4 +29,14 @@ if (!esmOnly) {
   ]);
   mkdirSync(join(cwd, 'dist/cjs'), { recursive: true });
   writeFileSync(join(cwd, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
+  // tsc leaves `import.meta.url` as is in CommonJS output, where it is a syntax error: make it the
+  // file's own URL (what it means in the ESM build).
+  for (const f of readdirSync(join(cwd, 'dist/cjs'), { recursive: true })) {
+    if (!String(f).endsWith('.js')) continue;
+    const p = join(cwd, 'dist/cjs', String(f));
+    const js = readFileSync(p, 'utf8');
+    if (js.includes('import.meta.url')) {
+      writeFileSync(p, js.replaceAll('import.meta.url', 'require("node:url").pathToFileURL(__filename).href'));
+    }
+  }
 }

@@ -1,12 +1,13 @@
 // One adapter per contender, each pointed at the local server the way it allows:
-//   raw undici        : undici.Pool (same undici as the SDK), 64 keep-alive connections
+//   raw               : undici Pool.request (same undici as the SDK), 64 keep-alive connections: the tightest path
+//   raw (url)         : undici.request(url, { dispatcher }) on the same kind of Pool (the previous baseline)
 //   @miniapp-server/sdk : baseUrl
 //   co-wechat-api     : URL-prefix properties overwritten after construction
 //   node-easywechat   : http.baseURL (+ an in-memory cache instead of its default file cache)
 //   nest-wechat       : a request interceptor on the axios instance it imports
 // Every adapter exposes get() (auth.getPaidUnionId) and post() (subscribeMessage.send); both
 // throw when the body carries a non-zero errcode, so "succeeded" means the same for everyone.
-import { APPID, SDK_ESM, SECRET, benchRequire, sdkRequire } from './common.mjs';
+import { APPID, BASELINE_SDK_ESM, SDK_ESM, SECRET, benchRequire, sdkRequire } from './common.mjs';
 
 export const OPENID = 'oBench0000000000000000000000';
 export const TRANSACTION_ID = '4200000000202400000000000000';
@@ -17,6 +18,23 @@ export const SEND = {
   data: { thing1: { value: '拿铁咖啡' }, amount2: { value: '¥23.00' }, time3: { value: '2024-01-01 12:00' } },
 };
 const WECHAT = 'https://api.weixin.qq.com';
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** A 64-connection keep-alive Pool (the SDK's default) and a token fetched once through it. */
+async function rawPool(url) {
+  const { Pool } = sdkRequire('undici');
+  const pool = new Pool(url, { connections: 64, keepAliveTimeout: 30_000 });
+  const r = await pool.request({
+    method: 'POST',
+    path: '/cgi-bin/stable_token',
+    headers: JSON_HEADERS,
+    body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET }),
+  });
+  const token = JSON.parse(await r.body.text()).access_token;
+  return { pool, token, close: () => pool.close() };
+}
+const paidPath = (token) =>
+  `/wxa/getpaidunionid?access_token=${encodeURIComponent(token)}&openid=${OPENID}&transaction_id=${TRANSACTION_ID}`;
 
 function check(obj, who) {
   if (obj?.errcode) {
@@ -52,43 +70,72 @@ class MemoryCache {
 }
 
 const factories = {
+  // The tightest undici path: Pool.request with a path (no URL parsed per call), body read with
+  // text() then JSON.parse, the token fetched once.
   async raw(url) {
-    const { Pool } = sdkRequire('undici');
-    const pool = new Pool(url, { connections: 64, keepAliveTimeout: 30_000 });
-    let token;
-    const fetchToken = async () => {
-      const r = await pool.request({
-        method: 'POST',
-        path: '/cgi-bin/stable_token',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET }),
-      });
-      token = (await r.body.json()).access_token;
-    };
-    const getPath = () =>
-      `/wxa/getpaidunionid?access_token=${encodeURIComponent(token)}&openid=${OPENID}&transaction_id=${TRANSACTION_ID}`;
-    const headers = { 'content-type': 'application/json' };
+    const { pool, token, close } = await rawPool(url);
+    // The token is encoded once (it is fixed); the params are encoded per call, as a real caller
+    // does with its own values (the GET query, the POST body).
+    const t = encodeURIComponent(token);
+    const postPath = `/cgi-bin/message/subscribe/send?access_token=${t}`;
     return {
-      warm: fetchToken,
+      warm: async () => {},
       async get() {
-        const r = await pool.request({ method: 'GET', path: getPath() });
-        return check(await r.body.json(), 'raw');
+        const path = `/wxa/getpaidunionid?access_token=${t}&openid=${encodeURIComponent(OPENID)}&transaction_id=${encodeURIComponent(TRANSACTION_ID)}`;
+        const r = await pool.request({ method: 'GET', path, headers: undefined, body: undefined });
+        return check(JSON.parse(await r.body.text()), 'raw');
       },
       async post() {
         const r = await pool.request({
           method: 'POST',
-          path: `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`,
-          headers,
+          path: postPath,
+          headers: JSON_HEADERS,
           body: JSON.stringify(SEND), // per call, as any real caller serialises its params
         });
-        return check(await r.body.json(), 'raw');
+        return check(JSON.parse(await r.body.text()), 'raw');
       },
-      close: () => pool.close(),
+      close,
+    };
+  },
+
+  // The previous baseline, kept as a reference row: undici.request(url, { dispatcher }) parses a
+  // URL per call and reads the body with json().
+  async 'raw (url)'(url) {
+    const { request } = sdkRequire('undici');
+    const { pool, token, close } = await rawPool(url);
+    return {
+      warm: async () => {},
+      async get() {
+        const r = await request(`${url}${paidPath(token)}`, { dispatcher: pool });
+        return check(await r.body.json(), 'raw (url)');
+      },
+      async post() {
+        const r = await request(`${url}/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: JSON.stringify(SEND),
+          dispatcher: pool,
+        });
+        return check(await r.body.json(), 'raw (url)');
+      },
+      close,
     };
   },
 
   async sdk(url) {
     const { MiniApp } = await import(SDK_ESM);
+    const app = new MiniApp({ appId: APPID, appSecret: SECRET, baseUrl: url });
+    return {
+      warm: () => app.accessToken(),
+      get: () => app.auth.getPaidUnionId({ openid: OPENID, transaction_id: TRANSACTION_ID }),
+      post: () => app.subscribeMessage.send(SEND),
+      close: () => app.close(),
+    };
+  },
+
+  // The SDK before the cold-start work (bench/.baseline, see makeBaseline): cold-start.mjs only.
+  async 'sdk (before)'(url) {
+    const { MiniApp } = await import(BASELINE_SDK_ESM);
     const app = new MiniApp({ appId: APPID, appSecret: SECRET, baseUrl: url });
     return {
       warm: () => app.accessToken(),
@@ -197,7 +244,7 @@ const factories = {
   },
 };
 
-export const CONTENDERS = ['raw', 'sdk', 'co-wechat-api', 'node-easywechat', 'nest-wechat'];
+export const CONTENDERS = ['raw', 'raw (url)', 'sdk', 'co-wechat-api', 'node-easywechat', 'nest-wechat'];
 export const PEERS = ['co-wechat-api', 'node-easywechat', 'nest-wechat'];
 
 export function makeClient(name, url) {

@@ -1,7 +1,8 @@
 // Shared helpers: paths, child processes, statistics, formatting.
-import { fork, spawn } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -36,15 +37,69 @@ export async function makeSnapshot() {
   mkdirSync(join(SNAPSHOT, 'redis/node_modules/@miniapp-server'), { recursive: true });
   symlinkSync(join(SNAPSHOT, 'sdk'), join(SNAPSHOT, 'redis/node_modules/@miniapp-server/sdk'), 'dir');
 }
+/**
+ * "Today" for the cold-start goals: the SDK as it was before the cold-start work (commit
+ * BASELINE_REF), built once into bench/.baseline/<ref> (ESM only, from `git archive`).
+ */
+export const BASELINE_REF = '25701c0';
+export const BASELINE_DIR = join(BENCH_DIR, '.baseline', BASELINE_REF);
+export const BASELINE_SDK_ESM = pathToFileURL(join(BASELINE_DIR, 'packages/sdk/dist/esm/index.js')).href;
+export async function makeBaseline() {
+  const { existsSync, mkdirSync, rmSync, symlinkSync } = await import('node:fs');
+  const entry = join(BASELINE_DIR, 'packages/sdk/dist/esm/index.js');
+  if (existsSync(entry)) return;
+  rmSync(BASELINE_DIR, { recursive: true, force: true });
+  mkdirSync(BASELINE_DIR, { recursive: true });
+  const tar = spawnSync(
+    'sh',
+    ['-c', `git archive ${BASELINE_REF} packages/sdk tsconfig.base.json | tar -x -C "${BASELINE_DIR}"`],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+  if (tar.status !== 0) throw new Error(`git archive ${BASELINE_REF} failed`);
+  const sdkDir = join(BASELINE_DIR, 'packages/sdk');
+  // Its dependencies resolve from the root node_modules (the same undici and fast-xml-parser).
+  symlinkSync(join(ROOT, 'node_modules'), join(sdkDir, 'node_modules'), 'dir');
+  const tsc = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
+  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', 'dist/esm'], {
+    cwd: sdkDir,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0 || !existsSync(entry)) throw new Error(`building the ${BASELINE_REF} SDK failed`);
+}
+
 /** require() from bench/ (the peers). */
 export const benchRequire = createRequire(join(BENCH_DIR, 'package.json'));
 
 export const APPID = 'wxbench0000000001';
 export const SECRET = 'bench-secret-0000000000000000000';
 
+/**
+ * Client and server on different cores (as the issue's figures were taken): load generators run on
+ * CPU 0 (run.mjs starts them under `taskset -c 0`), servers on CPU 1. BENCH_PIN=0 turns it off; it
+ * is off on a single-core machine or without taskset (util-linux).
+ */
+export const PIN =
+  process.env.BENCH_PIN !== '0' &&
+  availableParallelism() >= 2 &&
+  spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+/** fork() options that pin the child to `cpu` when PIN is on. */
+export function pinnedFork(cpu) {
+  return PIN ? { execPath: 'taskset', execArgv: ['-c', String(cpu), process.execPath] } : {};
+}
+/** [command, args] running node with `args`, pinned to `cpu` when PIN is on. */
+export function pinnedNode(cpu, args) {
+  return PIN ? ['taskset', ['-c', String(cpu), process.execPath, ...args]] : [process.execPath, args];
+}
+
 /** Starts bench/lib/server.mjs in its own process; resolves { url, stats(), flip(), reset(), close() }. */
 export async function startFixedServer() {
-  const child = fork(join(BENCH_DIR, 'lib/server.mjs'), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(join(BENCH_DIR, 'lib/server.mjs'), [], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    ...pinnedFork(1),
+  });
   let buf = '';
   const port = await new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('server did not start in 10 s')), 10_000);
@@ -79,9 +134,10 @@ export async function startFixedServer() {
   };
 }
 
-/** Runs a node script, returns its stdout (throws on non-zero exit or after timeoutMs). */
-export async function runNode(args, { timeoutMs = 60_000, cwd = BENCH_DIR, env, tee = false } = {}) {
-  const child = spawn(process.execPath, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a node script (on CPU `cpu` when given and PIN is on), returns its stdout (throws on non-zero exit or after timeoutMs). */
+export async function runNode(args, { timeoutMs = 60_000, cwd = BENCH_DIR, env, tee = false, cpu } = {}) {
+  const [cmd, argv] = cpu === undefined ? [process.execPath, args] : pinnedNode(cpu, args);
+  const child = spawn(cmd, argv, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => {

@@ -121,6 +121,7 @@ export class Faults {
   /** Rolls the dice for one request; counts what fires and retires exhausted faults. */
   plan(method: string, path: string): FaultPlan {
     const plan: FaultPlan = { latencyMs: 0 };
+    if (this.list.length === 0) return plan;
     for (const { fault, match } of this.list) {
       if (fault.method && fault.method.toUpperCase() !== method) continue;
       if (!match(path)) continue;

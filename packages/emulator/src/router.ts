@@ -116,10 +116,16 @@ export class WxRouter {
     if (appid) entry.appid = appid;
     if (note && Object.keys(note).length > 0) entry.security = note;
     this.deps.log.add(entry);
-    this.deps.logger.info(
-      { method: req.method, url: redact(req.url), status: entry.status, errcode: entry.errcode },
-      'wechat api request',
-    );
+    // Skipped (with its redaction) when nothing would print it: the default logger is silent.
+    const logger = this.deps.logger as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
+    if (
+      logger.isLevelEnabled ? logger.isLevelEnabled('info') : logger.level !== undefined && logger.level !== 'silent'
+    ) {
+      logger.info(
+        { method: req.method, url: redact(req.url), status: entry.status, errcode: entry.errcode },
+        'wechat api request',
+      );
+    }
   }
 
   private async run(

@@ -351,6 +351,18 @@ describe('errors and retries', () => {
     assert.equal(e.code, 'ECONNREFUSED');
   });
 
+  test('the connection pool is made with the first request: bad `connections` still fail at construction, and a client closed before any request fails its calls', async () => {
+    const options = { appId: emu.defaultApp.appid, appSecret: emu.defaultApp.secret, baseUrl: emu.url };
+    for (const connections of [-1, Number.NaN, '8' as any]) {
+      assert.throws(() => new MiniApp({ ...options, connections }), ValidationError);
+    }
+    const app = new MiniApp({ ...options, maxRetries: 0 });
+    await app.close();
+    const e = await rejects(app.accessToken(), NetworkError);
+    assert.equal(e.code, 'UND_ERR_CLOSED');
+    assert.equal(emu.requests({}).length, 0);
+  });
+
   test('a slow answer is a TimeoutError (per-call timeoutMs)', async () => {
     const app = client({ maxRetries: 0 });
     await app.accessToken();

@@ -163,6 +163,39 @@ describe('encrypt/decrypt', () => {
     );
   });
 
+  test('keys used in turn, and a refused push between good ones, never disturb each other', () => {
+    const other = 'ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut';
+    const good = encryptMessage({ encodingAESKey: KEY, appId: APPID, message: '{"a":1}' });
+    const fromOther = encryptMessage({ encodingAESKey: other, appId: 'wx0000000000000002', message: '<xml/>' });
+    const tampered = Buffer.from(good, 'base64');
+    tampered[40] ^= 0xff;
+    for (let i = 0; i < 3; i++) {
+      assert.equal(decryptMessage({ encodingAESKey: KEY, appId: APPID, encrypt: good }), '{"a":1}');
+      assert.throws(
+        () => decryptMessage({ encodingAESKey: KEY, appId: APPID, encrypt: tampered.toString('base64') }),
+        DecryptError,
+      );
+      assert.equal(
+        decryptMessage({ encodingAESKey: other, appId: 'wx0000000000000002', encrypt: fromOther }),
+        '<xml/>',
+      );
+      // The other app's push under this key: bad padding or a wrong appid, never its text.
+      assert.throws(() => decryptMessage({ encodingAESKey: KEY, appId: APPID, encrypt: fromOther }), DecryptError);
+    }
+  });
+
+  test('the appid trailer must match exactly, compared as UTF-8', () => {
+    const encrypt = encryptMessage({ encodingAESKey: KEY, appId: APPID, message: 'm' });
+    for (const appId of [APPID.slice(0, -1), `${APPID}0`, APPID.toUpperCase()]) {
+      assert.throws(() => decryptMessage({ encodingAESKey: KEY, appId, encrypt }), { message: /appid/ });
+    }
+    const unicode = encryptMessage({ encodingAESKey: KEY, appId: 'wx应用', message: 'm' });
+    assert.equal(decryptMessage({ encodingAESKey: KEY, appId: 'wx应用', encrypt: unicode }), 'm');
+    assert.throws(() => decryptMessage({ encodingAESKey: KEY, appId: 'wx应甩', encrypt: unicode }), {
+      message: /appid/,
+    });
+  });
+
   test('errors never contain the key', () => {
     try {
       decryptMessage({ encodingAESKey: `${KEY}X`, appId: APPID, encrypt: 'AAAA' });

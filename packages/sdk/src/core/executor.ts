@@ -49,17 +49,62 @@ export interface ExecutorConfig {
 /** Per-endpoint data computed once, at construction. */
 interface Compiled {
   ep: Endpoint;
+  /** The transport's path prefix + the endpoint's path, and what joins a query to it. */
+  basePath: string;
+  sep: '?' | '&';
+  needsToken: boolean;
+  binary: boolean;
   bigInt?: RegExp;
-  /** A substring that must be present for `bigInt` to match (skips the regex on most bodies). */
+  /** With one big-integer key: `"key"`, found with indexOf instead of running `bigInt`. */
   bigIntProbe?: string;
   /** Set when calls to this endpoint are encrypted and signed (each attempt sealed afresh). */
   sec?: ApiSecurity;
 }
 
+/** What follows a big-integer key: `\s*:\s*` then the integer (the tail of `Compiled.bigInt`). */
+const BIG_INT_TAIL = /\s*:\s*(-?\d+)/y;
+
+/**
+ * `text.replace(/("key"\s*:\s*)(-?\d+)/g, '$1"$2"')` for one key, without scanning the body with
+ * a regex: an indexOf per occurrence and a sticky match at it (a send's answer carries its msgid).
+ */
+function quoteAfter(text: string, probe: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = text.indexOf(probe); i !== -1; ) {
+    BIG_INT_TAIL.lastIndex = i + probe.length;
+    const m = BIG_INT_TAIL.exec(text);
+    if (!m) {
+      i = text.indexOf(probe, i + 1);
+      continue;
+    }
+    const end = BIG_INT_TAIL.lastIndex;
+    out += `${text.slice(last, end - m[1].length)}"${m[1]}"`;
+    last = end;
+    i = text.indexOf(probe, end);
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/** Characters encodeURIComponent leaves as they are (a subset): such text needs no encoding. */
+const URI_SAFE = /^[\w.~-]*$/;
+/** Param names repeat on every call of an endpoint: encode each once (bounded). */
+const encodedKeys = new Map<string, string>();
+
+function encodeKey(key: string): string {
+  let e = encodedKeys.get(key);
+  if (e === undefined) {
+    if (encodedKeys.size >= 1024) encodedKeys.clear();
+    e = encodeURIComponent(key);
+    encodedKeys.set(key, e);
+  }
+  return e;
+}
+
 function appendQuery(q: string, key: string, value: unknown): string {
   if (value === undefined || value === null) return q;
   const v = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return `${q}${q ? '&' : ''}${encodeURIComponent(key)}=${encodeURIComponent(v)}`;
+  return `${q}${q ? '&' : ''}${encodeKey(key)}=${URI_SAFE.test(v) ? v : encodeURIComponent(v)}`;
 }
 
 function toQuery(params: Record<string, unknown> | undefined, skip?: string): string {
@@ -84,7 +129,13 @@ export class Executor {
   private compile(ep: Endpoint): Compiled {
     let c = this.compiled.get(ep);
     if (!c) {
-      c = { ep };
+      c = {
+        ep,
+        basePath: this.cfg.transport.prefix + ep.path,
+        sep: ep.path.includes('?') ? '&' : '?',
+        needsToken: ep.auth === 'access_token',
+        binary: ep.response === 'binary',
+      };
       if (ep.bigIntKeys?.length) {
         c.bigInt = new RegExp(`("(?:${ep.bigIntKeys.join('|')})"\\s*:\\s*)(-?\\d+)`, 'g');
         if (ep.bigIntKeys.length === 1) c.bigIntProbe = `"${ep.bigIntKeys[0]}"`;
@@ -186,9 +237,7 @@ export class Executor {
     const cfg = this.cfg;
     const timeoutMs = opts?.timeoutMs ?? cfg.timeoutMs;
     const maxRetries = opts?.maxRetries ?? cfg.maxRetries;
-    const basePath = cfg.transport.prefix + ep.path;
-    const sep = ep.path.includes('?') ? '&' : '?';
-    const needsToken = ep.auth === 'access_token';
+    const { basePath, sep, needsToken, binary } = c;
     let token: string | undefined;
     let replayed = false;
     for (let attempt = 0; ; ) {
@@ -206,7 +255,7 @@ export class Executor {
           timeoutMs,
           ep.name,
           opts?.signal,
-          ep.response === 'binary',
+          binary,
         );
         if (sealed && res.status >= 200 && res.status < 300) res.body = c.sec!.open(sealed, res, ep.name);
         return this.decode(c, res);
@@ -286,7 +335,8 @@ export class Executor {
 
   private parseJson(c: Compiled, body: Buffer | string): Record<string, any> {
     let text = typeof body === 'string' ? body : body.toString('utf8');
-    if (c.bigInt && (!c.bigIntProbe || text.includes(c.bigIntProbe))) text = text.replace(c.bigInt, '$1"$2"');
+    if (c.bigIntProbe) text = quoteAfter(text, c.bigIntProbe);
+    else if (c.bigInt) text = text.replace(c.bigInt, '$1"$2"');
     let obj: any;
     try {
       obj = JSON.parse(text);

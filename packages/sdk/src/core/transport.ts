@@ -1,10 +1,12 @@
 /**
  * HTTP transport: undici's request API on one keep-alive Pool per client. Node's global fetch
  * tops out near a quarter of undici.request's throughput on loopback (ARCHITECTURE.md), so the
- * SDK talks to undici directly.
+ * SDK talks to undici directly. undici is loaded with the first request (it is most of the
+ * SDK's import time), never when a dispatcher of your own is given.
  */
-import { type Dispatcher, Pool } from 'undici';
-import { NetworkError, TimeoutError } from './errors.js';
+import type { Dispatcher } from 'undici';
+import { lazyRequire } from '../internal/lazy-require.js';
+import { NetworkError, TimeoutError, ValidationError } from './errors.js';
 
 export interface TransportOptions {
   /** Max sockets to the API host. @default 64 */
@@ -37,20 +39,34 @@ export class Transport {
   readonly origin: string;
   /** Path prefix of the base URL (usually empty). */
   readonly prefix: string;
-  private readonly dispatcher: Dispatcher;
+  /** The caller's dispatcher, or our Pool once the first request made it. */
+  private dispatcher: Dispatcher | undefined;
   private readonly owned: boolean;
+  private readonly poolOptions: { connections: number; keepAliveTimeout: number };
 
   constructor(baseUrl: string, opts: TransportOptions = {}) {
     const u = new URL(baseUrl);
     this.origin = u.origin;
     this.prefix = u.pathname.replace(/\/+$/, '');
     this.owned = !opts.dispatcher;
-    this.dispatcher =
-      opts.dispatcher ??
-      new Pool(this.origin, {
-        connections: opts.connections ?? 64,
-        keepAliveTimeout: opts.keepAliveTimeoutMs ?? 30_000,
-      });
+    this.dispatcher = opts.dispatcher;
+    // undici's own check, made here because the Pool is only built with the first request.
+    const c = opts.connections;
+    if (c != null && (typeof c !== 'number' || !Number.isFinite(c) || c < 0)) {
+      throw new ValidationError('`connections` must be a non-negative number (0: no limit)', { field: 'connections' });
+    }
+    this.poolOptions = { connections: opts.connections ?? 64, keepAliveTimeout: opts.keepAliveTimeoutMs ?? 30_000 };
+  }
+
+  private closed = false;
+
+  private pool(): Dispatcher {
+    const { Pool } = lazyRequire('undici') as typeof import('undici');
+    const pool = new Pool(this.origin, this.poolOptions);
+    // Closed before its first request: requests fail as they did on a closed Pool.
+    if (this.closed) void pool.close();
+    this.dispatcher = pool;
+    return pool;
   }
 
   /** Sends one request and reads the whole body. `path` includes the query string. */
@@ -64,6 +80,7 @@ export class Transport {
     signal: AbortSignal | undefined,
     binary: boolean,
   ): Promise<RawResponse> {
+    const dispatcher = this.dispatcher ?? this.pool();
     // undici's own header/body timers are coarse (~1 s resolution, and sub-second values are not
     // honoured: nodejs/undici#4055), so a sub-second budget gets a precise timer of our own.
     let timer: NodeJS.Timeout | undefined;
@@ -78,7 +95,7 @@ export class Transport {
       sig = signal ? AbortSignal.any([signal, ac.signal]) : ac.signal;
     }
     try {
-      const res = await this.dispatcher.request({
+      const res = await dispatcher.request({
         origin: this.origin,
         method,
         path,
@@ -102,6 +119,7 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    if (this.owned) await this.dispatcher.close();
+    this.closed = true;
+    if (this.owned && this.dispatcher) await this.dispatcher.close();
   }
 }

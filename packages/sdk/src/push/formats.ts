@@ -4,7 +4,8 @@
  * replies serialise back exactly in the request's format.
  * @see https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
+import { lazyRequire } from '../internal/lazy-require.js';
 
 export type PushFormat = 'xml' | 'json';
 
@@ -85,7 +86,15 @@ export const MAX_PUSH_DEPTH = 64;
 const CDATA = '#cdata';
 const TEXT = '#text';
 
-const xmlParser = new XMLParser({
+// fast-xml-parser is loaded with the first XML document (a JSON-only receiver never loads it).
+let xml: { parser: XMLParser; validate: typeof import('fast-xml-parser').XMLValidator.validate } | undefined;
+function loadXml(): NonNullable<typeof xml> {
+  const fxp = lazyRequire('fast-xml-parser') as typeof import('fast-xml-parser');
+  xml = { parser: new fxp.XMLParser(XML_OPTIONS), validate: fxp.XMLValidator.validate };
+  return xml;
+}
+
+const XML_OPTIONS: ConstructorParameters<typeof XMLParser>[0] = {
   ignoreAttributes: true,
   // Never expand entities: no DOCTYPE-declared ones can exist (rejected below) and the five
   // predefined ones plus character references are decoded by hand in `xmlText`.
@@ -99,7 +108,7 @@ const xmlParser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   isArray: (name) => ARRAY_KEYS.has(name),
-});
+};
 
 /** Detects the format from the first non-whitespace character; the Content-Type is never trusted. */
 export function detectFormat(text: string): PushFormat | undefined {
@@ -171,11 +180,12 @@ function parseXml(text: string): Record<string, unknown> {
   if (xmlDepthExceeds(text, MAX_PUSH_DEPTH)) {
     throw new PushParseError(`XML nested deeper than ${MAX_PUSH_DEPTH} levels`);
   }
-  const valid = XMLValidator.validate(text);
+  const { parser, validate } = xml ?? loadXml();
+  const valid = validate(text);
   if (valid !== true) throw new PushParseError(`malformed XML: ${valid.err.msg}`);
   let doc: Record<string, unknown>;
   try {
-    doc = xmlParser.parse(text);
+    doc = parser.parse(text);
   } catch (e) {
     throw new PushParseError(`malformed XML: ${(e as Error).message}`);
   }

@@ -240,6 +240,7 @@ export class Executor {
     const { basePath, sep, needsToken, binary } = c;
     let token: string | undefined;
     let replayed = false;
+    let freeReplays = 0;
     for (let attempt = 0; ; ) {
       if (needsToken && token === undefined) token = cfg.tokens.peek() ?? (await this.token());
       const q = needsToken ? `access_token=${this.encodeToken(token!)}${query ? '&' : ''}${query}` : query;
@@ -266,6 +267,16 @@ export class Executor {
           cfg.logger?.info?.(`${ep.name}: errcode ${err.errcode}, refreshing the access token and replaying once`);
           token = await this.token(token);
           continue;
+        }
+        if (needsToken && replayed && freeReplays < 2 && err instanceof ApiError && TOKEN_ERRORS.has(err.errcode)) {
+          // The replay's token was rejected too, but another call has replaced it since (a concurrent
+          // forced refresh revokes the token in flight): use that one. No token request; bounded.
+          const fresh = cfg.tokens.peek();
+          if (fresh !== undefined && fresh !== token) {
+            freeReplays++;
+            token = fresh;
+            continue;
+          }
         }
         if (attempt < maxRetries && !opts?.signal?.aborted && isRetryable(err, ep.idempotent)) {
           const retryAfter =

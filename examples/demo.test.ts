@@ -36,7 +36,9 @@ describe('npm start (examples/demo.mjs)', () => {
       assert.equal(page.status, 200);
       // The demo's state is still there for the console to show.
       const users = await (await fetch(url.replace(/ui$/, 'users'))).json();
-      assert.ok(users.some((u: { nickname?: string; logins?: number }) => u.nickname === 'Demo' && (u.logins ?? 0) >= 1));
+      assert.ok(
+        users.some((u: { nickname?: string; logins?: number }) => u.nickname === 'Demo' && (u.logins ?? 0) >= 1),
+      );
       demo.child.kill('SIGINT');
       assert.equal(await demo.exited, 0);
     } finally {

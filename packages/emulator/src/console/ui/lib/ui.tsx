@@ -67,6 +67,20 @@ export function JsonView(props: { value: unknown }) {
   return <pre class="json">{JSON.stringify(props.value, null, 2)}</pre>;
 }
 
+/** A scrollable data table: the header cells, then the rows. */
+export function Table(props: { head: ComponentChildren; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap">
+      <table class="table">
+        <thead>
+          <tr>{props.head}</tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 export function Empty(props: { children?: ComponentChildren }) {
   const t = useT(common);
   return <p class="empty">{props.children ?? t('empty')}</p>;

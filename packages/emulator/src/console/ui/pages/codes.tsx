@@ -4,7 +4,7 @@ import { formatSeconds } from '../lib/format.js';
 import { defineStrings, useT } from '../lib/i18n.js';
 import { useLive } from '../lib/live.js';
 import { type PageProps, definePage } from '../lib/page.js';
-import { AdminImage, Badge, Card, Copyable, Empty, ErrorNote } from '../lib/ui.js';
+import { AdminImage, Badge, Card, Copyable, Empty, ErrorNote, Table } from '../lib/ui.js';
 
 const strings = defineStrings({
   en: {
@@ -136,41 +136,38 @@ function Codes(props: PageProps) {
         {(links.data ?? []).length === 0 ? (
           <Empty>{t('noLinks')}</Empty>
         ) : (
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th>{t('kind')}</th>
-                  <th>{t('value')}</th>
-                  <th>{t('opens')}</th>
-                  <th>{t('created')}</th>
-                  <th>{t('expires')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...(links.data ?? [])].reverse().map((l) => (
-                  <tr key={l.link}>
-                    <td>
-                      <Badge tone="info">{l.kind}</Badge>
-                    </td>
-                    <td>
-                      <Copyable value={l.link} />
-                      {l.page_title && <div class="muted">{l.page_title}</div>}
-                    </td>
-                    <td>
-                      <code>
-                        {l.path || t('defaultPage')}
-                        {l.query ? `?${l.query}` : ''}
-                      </code>{' '}
-                      <Badge>{l.env_version}</Badge>
-                    </td>
-                    <td>{formatSeconds(l.create_time)}</td>
-                    <td>{l.expire_time ? formatSeconds(l.expire_time) : t('never')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={
+              <>
+                <th>{t('kind')}</th>
+                <th>{t('value')}</th>
+                <th>{t('opens')}</th>
+                <th>{t('created')}</th>
+                <th>{t('expires')}</th>
+              </>
+            }
+          >
+            {[...(links.data ?? [])].reverse().map((l) => (
+              <tr key={l.link}>
+                <td>
+                  <Badge tone="info">{l.kind}</Badge>
+                </td>
+                <td>
+                  <Copyable value={l.link} />
+                  {l.page_title && <div class="muted">{l.page_title}</div>}
+                </td>
+                <td>
+                  <code>
+                    {l.path || t('defaultPage')}
+                    {l.query ? `?${l.query}` : ''}
+                  </code>{' '}
+                  <Badge>{l.env_version}</Badge>
+                </td>
+                <td>{formatSeconds(l.create_time)}</td>
+                <td>{l.expire_time ? formatSeconds(l.expire_time) : t('never')}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
     </div>

@@ -8,7 +8,7 @@ import { formatSeconds } from '../lib/format.js';
 import { defineStrings, useT } from '../lib/i18n.js';
 import { useLive } from '../lib/live.js';
 import { type PageProps, definePage } from '../lib/page.js';
-import { ActionButton, Badge, Card, Empty, ErrorNote, Field, Stat, TextInput, type Tone } from '../lib/ui.js';
+import { ActionButton, Badge, Card, Empty, ErrorNote, Field, Stat, TextInput, type Tone, Table } from '../lib/ui.js';
 
 const strings = defineStrings({
   en: {
@@ -144,40 +144,37 @@ function ChecksCard(props: PageProps) {
         {list.length === 0 ? (
           <Empty>{t('none')}</Empty>
         ) : (
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th>{t('time')}</th>
-                  <th>{t('api')}</th>
-                  <th>{t('subject')}</th>
-                  <th>openid</th>
-                  <th>{t('verdict')}</th>
-                  <th>{t('push')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((c) => (
-                  <tr key={c.id} data-testid={`check-${c.id}`}>
-                    <td>{formatSeconds(c.at)}</td>
-                    <td>
-                      <code>{c.api}</code> <Badge tone="muted">{`v${c.version}`}</Badge>
-                    </td>
-                    <td class="wrap">
-                      {c.content ?? c.media_url ?? (c.sha256 ? <code>{c.sha256.slice(0, 16)}…</code> : '—')}
-                    </td>
-                    <td>{c.openid ? <code>{c.openid}</code> : '—'}</td>
-                    <td>
-                      <VerdictBadge check={c} />
-                    </td>
-                    <td>
-                      <PushCell check={c} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={
+              <>
+                <th>{t('time')}</th>
+                <th>{t('api')}</th>
+                <th>{t('subject')}</th>
+                <th>openid</th>
+                <th>{t('verdict')}</th>
+                <th>{t('push')}</th>
+              </>
+            }
+          >
+            {list.map((c) => (
+              <tr key={c.id} data-testid={`check-${c.id}`}>
+                <td>{formatSeconds(c.at)}</td>
+                <td>
+                  <code>{c.api}</code> <Badge tone="muted">{`v${c.version}`}</Badge>
+                </td>
+                <td class="wrap">
+                  {c.content ?? c.media_url ?? (c.sha256 ? <code>{c.sha256.slice(0, 16)}…</code> : '—')}
+                </td>
+                <td>{c.openid ? <code>{c.openid}</code> : '—'}</td>
+                <td>
+                  <VerdictBadge check={c} />
+                </td>
+                <td>
+                  <PushCell check={c} />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
     </>

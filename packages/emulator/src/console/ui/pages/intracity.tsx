@@ -8,7 +8,7 @@ import { formatSeconds, formatTime } from '../lib/format.js';
 import { type Lang, defineStrings, useLang, useT } from '../lib/i18n.js';
 import { useLive } from '../lib/live.js';
 import { type PageProps, definePage } from '../lib/page.js';
-import { ActionButton, Badge, Card, Empty, ErrorNote, JsonView, type Tone } from '../lib/ui.js';
+import { ActionButton, Badge, Card, Empty, ErrorNote, JsonView, type Tone, Table } from '../lib/ui.js';
 
 const strings = defineStrings({
   en: {
@@ -233,33 +233,30 @@ function Intracity(props: PageProps) {
           <ErrorNote error={stores.error} />
           {stores.data?.length === 0 && <Empty>{t('noStores')}</Empty>}
           {!!stores.data?.length && (
-            <div class="table-wrap">
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th>{t('store')}</th>
-                    <th>{t('name')}</th>
-                    <th>{t('city')}</th>
-                    <th>{t('pattern')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {stores.data.map((s) => (
-                    <tr key={s.wx_store_id} data-testid="store-row">
-                      <td>
-                        <code>{s.wx_store_id}</code>
-                        <div class="muted">{s.out_store_id}</div>
-                      </td>
-                      <td>{s.store_name}</td>
-                      <td>
-                        {s.address_info.city} <span class="muted">{s.city_id}</span>
-                      </td>
-                      <td>{s.order_pattern === 2 ? `${t('byCarrier')} (${s.service_trans_prefer})` : t('byPrice')}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              head={
+                <>
+                  <th>{t('store')}</th>
+                  <th>{t('name')}</th>
+                  <th>{t('city')}</th>
+                  <th>{t('pattern')}</th>
+                </>
+              }
+            >
+              {stores.data.map((s) => (
+                <tr key={s.wx_store_id} data-testid="store-row">
+                  <td>
+                    <code>{s.wx_store_id}</code>
+                    <div class="muted">{s.out_store_id}</div>
+                  </td>
+                  <td>{s.store_name}</td>
+                  <td>
+                    {s.address_info.city} <span class="muted">{s.city_id}</span>
+                  </td>
+                  <td>{s.order_pattern === 2 ? `${t('byCarrier')} (${s.service_trans_prefer})` : t('byPrice')}</td>
+                </tr>
+              ))}
+            </Table>
           )}
         </Card>
         <Card title={t('balances')} testid="balances">
@@ -292,29 +289,26 @@ function Intracity(props: PageProps) {
         <ErrorNote error={orders.error} />
         {orders.data?.length === 0 && <Empty>{t('noOrders')}</Empty>}
         {!!orders.data?.length && (
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th>{t('order')}</th>
-                  <th>{t('carrier')}</th>
-                  <th>{t('fee')}</th>
-                  <th>{t('status')}</th>
-                  <th>{t('callbacks')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...orders.data].reverse().map((o) => (
-                  <OrderRow
-                    key={o.wx_order_id}
-                    o={o}
-                    lang={lang}
-                    callbacks={(callbacks.data ?? []).filter((c) => c.wx_order_id === o.wx_order_id)}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={
+              <>
+                <th>{t('order')}</th>
+                <th>{t('carrier')}</th>
+                <th>{t('fee')}</th>
+                <th>{t('status')}</th>
+                <th>{t('callbacks')}</th>
+              </>
+            }
+          >
+            {[...orders.data].reverse().map((o) => (
+              <OrderRow
+                key={o.wx_order_id}
+                o={o}
+                lang={lang}
+                callbacks={(callbacks.data ?? []).filter((c) => c.wx_order_id === o.wx_order_id)}
+              />
+            ))}
+          </Table>
         )}
       </Card>
     </div>

@@ -7,7 +7,7 @@ import { formatSeconds } from '../lib/format.js';
 import { defineStrings, useT } from '../lib/i18n.js';
 import { useLive } from '../lib/live.js';
 import { type PageProps, definePage, navigate } from '../lib/page.js';
-import { ActionButton, Badge, Card, Copyable, Empty, ErrorNote, type Tone } from '../lib/ui.js';
+import { ActionButton, Badge, Card, Copyable, Empty, ErrorNote, type Tone, Table } from '../lib/ui.js';
 
 const strings = defineStrings({
   en: {
@@ -198,39 +198,36 @@ function Parcels(props: PageProps) {
         <ErrorNote error={list.error} />
         {list.data?.length === 0 && <Empty>{t('none')}</Empty>}
         {!!list.data?.length && (
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th>{t('waybill')}</th>
-                  <th>{t('status')}</th>
-                  <th class="num">{t('nodes')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...list.data].reverse().map((p) => (
-                  <tr
-                    key={p.waybill_id}
-                    class={`clickable${p.waybill_id === selected ? ' selected' : ''}`}
-                    onClick={() => navigate('parcels', { waybill: p.waybill_id })}
-                    data-testid={`parcel-${p.waybill_id}`}
-                  >
-                    <td>
-                      <div class="mono">{p.waybill_id}</div>
-                      <div class="muted small">
-                        {p.delivery_name}
-                        {p.order ? ` · ${p.order.order_id}` : ''}
-                      </div>
-                    </td>
-                    <td>
-                      <StatusBadge p={p} />
-                    </td>
-                    <td class="num">{p.path.length}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={
+              <>
+                <th>{t('waybill')}</th>
+                <th>{t('status')}</th>
+                <th class="num">{t('nodes')}</th>
+              </>
+            }
+          >
+            {[...list.data].reverse().map((p) => (
+              <tr
+                key={p.waybill_id}
+                class={`clickable${p.waybill_id === selected ? ' selected' : ''}`}
+                onClick={() => navigate('parcels', { waybill: p.waybill_id })}
+                data-testid={`parcel-${p.waybill_id}`}
+              >
+                <td>
+                  <div class="mono">{p.waybill_id}</div>
+                  <div class="muted small">
+                    {p.delivery_name}
+                    {p.order ? ` · ${p.order.order_id}` : ''}
+                  </div>
+                </td>
+                <td>
+                  <StatusBadge p={p} />
+                </td>
+                <td class="num">{p.path.length}</td>
+              </tr>
+            ))}
+          </Table>
         )}
         {selected && (
           <div class="row">

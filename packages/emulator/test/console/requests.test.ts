@@ -66,6 +66,12 @@ describe('console: requests', { skip: skipWithoutChromium() }, () => {
     await page.getByTestId('filter-errcode').selectOption('45009');
     const row = page.getByTestId('request-row');
     await row.getByText(/^fault /).waitFor();
+    // The fault row is also in the unfiltered list: wait until the filtered answer has replaced it.
+    await page
+      .waitForFunction(() => document.querySelectorAll('[data-testid="request-row"]').length === 1, undefined, {
+        timeout: 5000,
+      })
+      .catch(() => undefined);
     assert.equal(await row.count(), 1);
     assert.deepEqual(s.pageErrors, []);
   });

@@ -2,9 +2,8 @@
  * Multipart bodies for uploads (`media` for temp media, `img` for OCR). WeChat needs a file
  * part with a filename and a content type; both are taken from the input or sniffed.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { nodeCrypto } from '../internal/node-crypto.js';
 import type { FileInput } from './endpoint.js';
 import { ValidationError } from './errors.js';
 
@@ -48,6 +47,8 @@ export async function readFileInput(input: FileInput, api: string, field: string
     filename = typeof (x as any).name === 'string' ? (x as any).name : undefined;
   } else if (x && typeof x === 'object' && typeof x.path === 'string' && !isAsyncIterable(x)) {
     try {
+      // Loaded here, not at import: only uploads by path read files.
+      const { readFile } = await import('node:fs/promises');
       data = await readFile(x.path);
     } catch (e) {
       throw new ValidationError(`cannot read \`${field}\` file: ${(e as Error).message}`, { api, field });
@@ -80,7 +81,7 @@ export async function readFileInput(input: FileInput, api: string, field: string
 
 /** Encodes one file part as multipart/form-data. */
 export function encodeMultipart(field: string, part: FilePart): { body: Buffer; contentType: string } {
-  const boundary = `----miniapp${randomBytes(12).toString('hex')}`;
+  const boundary = `----miniapp${nodeCrypto().randomBytes(12).toString('hex')}`;
   const safeName = part.filename.replace(/["\r\n]/g, '_');
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${safeName}"\r\n` +

@@ -5,21 +5,11 @@
  * for tests against the official worked example; `ApiSecurity` is what the executor calls per attempt.
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/getting_started/api_signature.html
  */
-import {
-  constants,
-  createCipheriv,
-  createDecipheriv,
-  createPrivateKey,
-  createPublicKey,
-  type KeyObject,
-  randomBytes,
-  sign,
-  verify,
-  X509Certificate,
-} from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { SignatureError, ValidationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { registerSecret } from '../core/redact.js';
+import { nodeCrypto } from '../internal/node-crypto.js';
 
 /** The public API origin: `urlpath` in the AAD and the signed string always names it (§15.2, T9). */
 export const WECHAT_API_ORIGIN = 'https://api.weixin.qq.com';
@@ -89,8 +79,13 @@ export function symmetricKeyBytes(key: string | Buffer): Buffer {
 }
 
 /** AES-256-GCM of `plaintext` → `{iv,data,authtag}` (standard base64). `iv` defaults to 12 fresh random bytes. */
-export function gcmSeal(key: Buffer, aad: string, plaintext: string, iv: Buffer = randomBytes(12)): SecureEnvelope {
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+export function gcmSeal(
+  key: Buffer,
+  aad: string,
+  plaintext: string,
+  iv: Buffer = nodeCrypto().randomBytes(12),
+): SecureEnvelope {
+  const cipher = nodeCrypto().createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return { iv: iv.toString('base64'), data: data.toString('base64'), authtag: cipher.getAuthTag().toString('base64') };
@@ -102,7 +97,7 @@ export function gcmOpen(key: Buffer, aad: string, env: SecureEnvelope): string |
     const iv = Buffer.from(env.iv, 'base64');
     const tag = Buffer.from(env.authtag, 'base64');
     if (iv.length !== 12 || tag.length !== 16) return undefined;
-    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    const decipher = nodeCrypto().createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(Buffer.from(env.data, 'base64')), decipher.final()]).toString('utf8');
@@ -113,24 +108,28 @@ export function gcmOpen(key: Buffer, aad: string, env: SecureEnvelope): string |
 
 /** RSASSA-PSS SHA-256 with MGF1-SHA-256 and a 32-byte salt, base64. */
 export function pssSign(privateKey: KeyObject | string, message: string): string {
-  return sign('sha256', Buffer.from(message, 'utf8'), {
-    key: typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey,
-    padding: constants.RSA_PKCS1_PSS_PADDING,
-    saltLength: 32,
-  }).toString('base64');
+  const c = nodeCrypto();
+  return c
+    .sign('sha256', Buffer.from(message, 'utf8'), {
+      key: typeof privateKey === 'string' ? c.createPrivateKey(privateKey) : privateKey,
+      padding: c.constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: 32,
+    })
+    .toString('base64');
 }
 
 /** Verifies a PSS signature; any salt length is accepted ("一般不需要指定salt长度"). */
 export function pssVerify(publicKey: KeyObject | string, message: string, signature: string): boolean {
   if (typeof signature !== 'string' || signature === '') return false;
+  const c = nodeCrypto();
   try {
-    return verify(
+    return c.verify(
       'sha256',
       Buffer.from(message, 'utf8'),
       {
         key: publicKeyOf(publicKey),
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+        padding: c.constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: c.constants.RSA_PSS_SALTLEN_AUTO,
       },
       Buffer.from(signature, 'base64'),
     );
@@ -142,12 +141,14 @@ export function pssVerify(publicKey: KeyObject | string, message: string, signat
 /** A public key from a certificate PEM or a public-key PEM. */
 export function publicKeyOf(pem: string | KeyObject): KeyObject {
   if (typeof pem !== 'string') return pem;
-  return pem.includes('BEGIN CERTIFICATE') ? new X509Certificate(pem).publicKey : createPublicKey(pem);
+  return pem.includes('BEGIN CERTIFICATE')
+    ? new (nodeCrypto().X509Certificate)(pem).publicKey
+    : nodeCrypto().createPublicKey(pem);
 }
 
 /** `_n`: 16 CSPRNG bytes, base64 without padding (22 characters), as the official sample. */
 export function securityNonce(): string {
-  return randomBytes(16).toString('base64').replace(/=+$/, '');
+  return nodeCrypto().randomBytes(16).toString('base64').replace(/=+$/, '');
 }
 
 /** The plaintext: the three security fields first, then the params (§15.2.4). */
@@ -233,7 +234,7 @@ export class ApiSecurity {
       throw new ValidationError('apiSecurity.symmetricKeySn is required');
     this.sn = opts.symmetricKeySn;
     try {
-      this.privateKey = createPrivateKey(opts.privateKey);
+      this.privateKey = nodeCrypto().createPrivateKey(opts.privateKey);
     } catch {
       throw new ValidationError('apiSecurity.privateKey must be an RSA private key PEM (PKCS#1 or PKCS#8)');
     }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto.js';
 
 /**
  * Immediate delivery (即时配送) `delivery_sign`: lowercase hex SHA1 of `shopid + shop_order_id +
@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
  * // 'a93d8d6bae9a9483c1b1d4e8670e7f6226ec94cb'
  */
 export function deliverySign(input: { shopid: string; shop_order_id?: string; secret: string }): string {
-  return createHash('sha1')
+  return nodeCrypto()
+    .createHash('sha1')
     .update(`${input.shopid}${input.shop_order_id ?? ''}${input.secret}`, 'utf8')
     .digest('hex');
 }

@@ -4,8 +4,8 @@
  * emulator both use them, and both are checked against the published vectors.
  * @see https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
  */
-import * as nodeCrypto from 'node:crypto';
-import { type Decipher, createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { Decipher } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto.js';
 import { DecryptError, ValidationError } from '../core/errors.js';
 import { decodeBase64Strict } from './open-data.js';
 
@@ -14,9 +14,11 @@ const KEY_RE = /^[A-Za-z0-9+/]{43}$/;
 const PAD_BLOCK = 32;
 
 // One-shot `crypto.hash` (Node >= 20.12) skips the Hash object a push would otherwise allocate.
-const oneShot = (nodeCrypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+type OneShotHash = (alg: string, data: string, enc: 'hex') => string;
 function sha1Hex(text: string): string {
-  return oneShot ? oneShot('sha1', text, 'hex') : createHash('sha1').update(text, 'utf8').digest('hex');
+  const c = nodeCrypto();
+  const oneShot = (c as { hash?: OneShotHash }).hash;
+  return oneShot ? oneShot('sha1', text, 'hex') : c.createHash('sha1').update(text, 'utf8').digest('hex');
 }
 
 function sha1OfSorted(parts: string[]): string {
@@ -95,7 +97,7 @@ export function assertEncodingAESKey(key: unknown): void {
  * decipher per key: no cipher context per push) plus the CBC chaining XOR, in place.
  */
 function cbcDecrypt(k: AesKey, ct: Buffer): Buffer {
-  k.ecb ??= createDecipheriv('aes-256-ecb', k.key, null).setAutoPadding(false);
+  k.ecb ??= nodeCrypto().createDecipheriv('aes-256-ecb', k.key, null).setAutoPadding(false);
   let plain: Buffer;
   try {
     plain = k.ecb.update(ct);
@@ -141,7 +143,7 @@ export function encryptMessage(opts: EncryptMessageOptions): string {
   }
   if (typeof opts.message !== 'string') throw new ValidationError('message must be a string', { field: 'message' });
   let random: Buffer;
-  if (opts.random === undefined) random = randomBytes(16);
+  if (opts.random === undefined) random = nodeCrypto().randomBytes(16);
   else if (typeof opts.random === 'string') random = Buffer.from(opts.random, 'utf8');
   else random = Buffer.from(opts.random);
   if (random.length !== 16) throw new ValidationError('random must be exactly 16 bytes', { field: 'random' });
@@ -152,7 +154,7 @@ export function encryptMessage(opts: EncryptMessageOptions): string {
   const full = Buffer.concat([random, len, msg, Buffer.from(opts.appId, 'utf8')]);
   const n = PAD_BLOCK - (full.length % PAD_BLOCK);
   const padded = Buffer.concat([full, Buffer.alloc(n, n)]);
-  const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
+  const cipher = nodeCrypto().createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
   cipher.setAutoPadding(false);
   return Buffer.concat([cipher.update(padded), cipher.final()]).toString('base64');
 }

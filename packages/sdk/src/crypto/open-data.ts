@@ -1,4 +1,4 @@
-import { createDecipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto.js';
 import { DecryptError } from '../core/errors.js';
 
 const B64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -45,7 +45,7 @@ export function decryptData<T = Record<string, unknown>>(
   }
   let plain: Buffer;
   try {
-    const d = createDecipheriv('aes-128-cbc', key, iv);
+    const d = nodeCrypto().createDecipheriv('aes-128-cbc', key, iv);
     d.setAutoPadding(false);
     plain = Buffer.concat([d.update(data), d.final()]);
   } catch (e) {
@@ -76,7 +76,7 @@ export function decryptData<T = Record<string, unknown>>(
 function safeEqualHex(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
+  return x.length === y.length && nodeCrypto().timingSafeEqual(x, y);
 }
 
 /**
@@ -85,7 +85,8 @@ function safeEqualHex(a: string, b: string): boolean {
  */
 export function verifyRawDataSignature(rawData: string, sessionKey: string, signature: string): boolean {
   if (typeof rawData !== 'string' || typeof sessionKey !== 'string' || typeof signature !== 'string') return false;
-  const expected = createHash('sha1')
+  const expected = nodeCrypto()
+    .createHash('sha1')
     .update(rawData + sessionKey, 'utf8')
     .digest('hex');
   return safeEqualHex(expected, signature.toLowerCase());
@@ -97,5 +98,5 @@ export function verifyRawDataSignature(rawData: string, sessionKey: string, sign
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_checksessionkey
  */
 export function sessionSignature(sessionKey: string, data = ''): string {
-  return createHmac('sha256', Buffer.from(sessionKey, 'utf8')).update(data, 'utf8').digest('hex');
+  return nodeCrypto().createHmac('sha256', Buffer.from(sessionKey, 'utf8')).update(data, 'utf8').digest('hex');
 }

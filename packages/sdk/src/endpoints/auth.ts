@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto.js';
 import { type Envelope, defineArea, endpoint } from '../core/endpoint.js';
 import { ValidationError } from '../core/errors.js';
 import { sessionSignature } from '../crypto/open-data.js';
@@ -191,7 +191,7 @@ export const auth = defineArea('auth', {
     wire: (p) => ({
       encrypted_msg_hash:
         p.encryptedData !== undefined
-          ? createHash('sha256').update(p.encryptedData, 'utf8').digest('hex')
+          ? nodeCrypto().createHash('sha256').update(p.encryptedData, 'utf8').digest('hex')
           : (p.encrypted_msg_hash as string),
     }),
   }),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto.js';
 
 /**
  * Remembers which pushes were already handled, so WeChat's retries (it re-sends a push it
@@ -80,6 +80,6 @@ export function defaultDedupeKey(message: Record<string, unknown>): string {
   const fields = EVENT_ID_FIELDS[event];
   const own = fields
     ? fields.map((f) => (typeof message[f] === 'object' ? canonical(message[f]) : String(message[f] ?? ''))).join(':')
-    : createHash('sha1').update(canonical(message)).digest('hex');
+    : nodeCrypto().createHash('sha1').update(canonical(message)).digest('hex');
   return `event:${String(message.FromUserName ?? '')}:${String(message.CreateTime ?? '')}:${event}:${own}`;
 }

@@ -4,7 +4,7 @@
  * to your code once, reply `{"return_code":0,"return_msg":"OK"}` (anything else and WeChat retries).
  * @see https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_addorder.html
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto.js';
 import type { IntracityOrderStatusCode } from '../endpoints/intracity.js';
 import type { Logger } from '../core/logger.js';
 import { type DedupeStore, MemoryDedupeStore } from './dedupe.js';
@@ -58,7 +58,7 @@ export function intracityCallbackSignString(fields: Record<string, unknown>, tok
 
 /** lowercase hex MD5 of the sign string. */
 export function intracityCallbackSign(fields: Record<string, unknown>, token: string): string {
-  return createHash('md5').update(intracityCallbackSignString(fields, token), 'utf8').digest('hex');
+  return nodeCrypto().createHash('md5').update(intracityCallbackSignString(fields, token), 'utf8').digest('hex');
 }
 
 /**
@@ -71,7 +71,7 @@ export function verifyIntracityCallback(body: string | Buffer | Record<string, u
   if (!fields || typeof fields.sign !== 'string' || typeof token !== 'string') return false;
   const expected = Buffer.from(intracityCallbackSign(fields, token), 'utf8');
   const given = Buffer.from(fields.sign.toLowerCase(), 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return given.length === expected.length && nodeCrypto().timingSafeEqual(given, expected);
 }
 
 export interface IntracityCallbackOptions {

@@ -2,7 +2,7 @@
  * Builds pushes exactly as WeChat signs and encrypts them, so you can test your own handlers
  * without WeChat (like stripe's `generateTestHeaderString`).
  */
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../internal/node-crypto.js';
 import { ValidationError } from '../core/errors.js';
 import { encryptMessage, msgSignature, signature } from '../crypto/message.js';
 import { type PushFormat, serialisePush } from './formats.js';
@@ -53,7 +53,7 @@ export function createSignedPush(options: CreateSignedPushOptions): SignedPush {
     throw new ValidationError("mode must be 'plain', 'compatible' or 'safe'", { field: 'mode' });
   }
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-  const nonce = options.nonce ?? String(randomBytes(4).readUInt32BE(0));
+  const nonce = options.nonce ?? String(nodeCrypto().randomBytes(4).readUInt32BE(0));
   const query: Record<string, string> = {
     signature: signature(options.token, timestamp, nonce),
     timestamp,

@@ -54,7 +54,11 @@ if (bundle) {
   const common = { entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', external, write: false };
   // In CommonJS `import.meta.url` does not exist; createRequire takes the file's path as well.
   const outputs = [['esm', await esbuild.build({ ...common, format: 'esm' })]];
-  if (!esmOnly) outputs.push(['cjs', await esbuild.build({ ...common, format: 'cjs', define: { 'import.meta.url': '__filename' } })]);
+  if (!esmOnly)
+    outputs.push([
+      'cjs',
+      await esbuild.build({ ...common, format: 'cjs', define: { 'import.meta.url': '__filename' } }),
+    ]);
   for (const [format, result] of outputs) {
     const dir = join(cwd, 'dist', format);
     // The per-file .js tsc wrote are not loaded any more; the .d.ts files stay for the types.

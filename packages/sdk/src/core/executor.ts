@@ -14,6 +14,8 @@ import type { TokenSource } from '../token/manager.js';
 
 /** errcodes that mean "this access_token is no good": refresh once, replay once. */
 const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
+/** `attempts`' marker for "no attempt made yet". */
+const NONE: unique symbol = Symbol('none');
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -129,20 +131,22 @@ export class Executor {
   private compile(ep: Endpoint): Compiled {
     let c = this.compiled.get(ep);
     if (!c) {
+      const keys = ep.bigIntKeys?.length ? ep.bigIntKeys : undefined;
+      const sec = this.cfg.security;
+      // Every field set, in one order: one object shape for all endpoints (see endpoint()).
       c = {
         ep,
         basePath: this.cfg.transport.prefix + ep.path,
         sep: ep.path.includes('?') ? '&' : '?',
         needsToken: ep.auth === 'access_token',
         binary: ep.response === 'binary',
+        bigInt: keys && new RegExp(`("(?:${keys.join('|')})"\\s*:\\s*)(-?\\d+)`, 'g'),
+        bigIntProbe: keys?.length === 1 ? `"${keys[0]}"` : undefined,
+        sec:
+          sec?.applies(ep.security) && ep.method === 'POST' && ep.request === 'json' && ep.response === 'json'
+            ? sec
+            : undefined,
       };
-      if (ep.bigIntKeys?.length) {
-        c.bigInt = new RegExp(`("(?:${ep.bigIntKeys.join('|')})"\\s*:\\s*)(-?\\d+)`, 'g');
-        if (ep.bigIntKeys.length === 1) c.bigIntProbe = `"${ep.bigIntKeys[0]}"`;
-      }
-      const sec = this.cfg.security;
-      if (sec?.applies(ep.security) && ep.method === 'POST' && ep.request === 'json' && ep.response === 'json')
-        c.sec = sec;
       this.compiled.set(ep, c);
     }
     return c;
@@ -224,8 +228,12 @@ export class Executor {
     return this.send(c, query, mp.body, { 'content-type': mp.contentType }, opts);
   }
 
-  /** Sends with token handling, decoding and retries. */
-  private async send(
+  /**
+   * Sends with token handling, decoding and retries. The common case (a cached token or none
+   * needed, no API security) is one attempt in this small frame; a token to fetch and every failure
+   * go to `attempts`, which holds the loop.
+   */
+  private send(
     c: Compiled,
     query: string,
     body: string | Buffer | undefined,
@@ -233,21 +241,69 @@ export class Executor {
     opts?: CallOptions,
     plain?: Record<string, unknown>,
   ): Promise<any> {
+    const token = c.needsToken ? this.cfg.tokens.peek() : undefined;
+    if (c.sec || (c.needsToken && token === undefined)) return this.attempts(c, query, body, headers, opts, plain);
+    const { ep } = c;
+    const cfg = this.cfg;
+    let sent: Promise<RawResponse>;
+    try {
+      sent = cfg.transport.send(
+        ep.method,
+        this.pathOf(c, query, token),
+        headers,
+        body,
+        opts?.timeoutMs ?? cfg.timeoutMs,
+        ep.name,
+        opts?.signal,
+        c.binary,
+      );
+    } catch (err) {
+      return this.attempts(c, query, body, headers, opts, plain, token, err);
+    }
+    return sent
+      .then((res) => this.decode(c, res))
+      .then(undefined, (err) => this.attempts(c, query, body, headers, opts, plain, token, err));
+  }
+
+  /** The path with its query: the access_token first (when the endpoint takes one), then the params. */
+  private pathOf(c: Compiled, query: string, token: string | undefined): string {
+    const q = c.needsToken ? `access_token=${this.encodeToken(token!)}${query ? '&' : ''}${query}` : query;
+    return q ? `${c.basePath}${c.sep}${q}` : c.basePath;
+  }
+
+  /**
+   * The attempt loop: token fetch, refresh + one replay on a token errcode, retries with backoff.
+   * `failed` is the error of an attempt `send` already made with `token` (NONE: no attempt yet).
+   */
+  private async attempts(
+    c: Compiled,
+    query: string,
+    body: string | Buffer | undefined,
+    headers: Record<string, string> | undefined,
+    opts: CallOptions | undefined,
+    plain: Record<string, unknown> | undefined,
+    token?: string,
+    failed: unknown = NONE,
+  ): Promise<any> {
     const { ep } = c;
     const cfg = this.cfg;
     const timeoutMs = opts?.timeoutMs ?? cfg.timeoutMs;
     const maxRetries = opts?.maxRetries ?? cfg.maxRetries;
-    const { basePath, sep, needsToken, binary } = c;
-    let token: string | undefined;
+    const { needsToken, binary } = c;
     let replayed = false;
     let freeReplays = 0;
     for (let attempt = 0; ; ) {
-      if (needsToken && token === undefined) token = cfg.tokens.peek() ?? (await this.token());
-      const q = needsToken ? `access_token=${this.encodeToken(token!)}${query ? '&' : ''}${query}` : query;
-      const path = q ? `${basePath}${sep}${q}` : basePath;
-      // API security: every attempt (retry, token replay) gets a fresh nonce, IV, timestamp and signature.
-      const sealed = c.sec?.seal(ep.path, plain);
+      // Outside the try: a failed token fetch is the token's failure (stage 'token'), never retried here.
+      if (failed === NONE && needsToken && token === undefined) token = cfg.tokens.peek() ?? (await this.token());
       try {
+        if (failed !== NONE) {
+          const err = failed;
+          failed = NONE;
+          throw err;
+        }
+        const path = this.pathOf(c, query, token);
+        // API security: every attempt (retry, token replay) gets a fresh nonce, IV, timestamp and signature.
+        const sealed = c.sec?.seal(ep.path, plain);
         const res = await cfg.transport.send(
           ep.method,
           path,

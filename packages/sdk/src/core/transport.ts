@@ -35,6 +35,12 @@ const NOT_SENT = new Set([
 ]);
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
+type UndiciResponse = Dispatcher.ResponseData;
+const readText = (res: UndiciResponse): Promise<RawResponse> =>
+  res.body.text().then((text) => ({ status: res.statusCode, headers: res.headers, body: text }));
+const readBytes = (res: UndiciResponse): Promise<RawResponse> =>
+  res.body.arrayBuffer().then((ab) => ({ status: res.statusCode, headers: res.headers, body: Buffer.from(ab) }));
+
 export class Transport {
   readonly origin: string;
   /** Path prefix of the base URL (usually empty). */
@@ -69,8 +75,11 @@ export class Transport {
     return pool;
   }
 
-  /** Sends one request and reads the whole body. `path` includes the query string. */
-  async send(
+  /**
+   * Sends one request and reads the whole body. `path` includes the query string. A plain promise
+   * chain, not an async function: this runs once per call, and the frames add up.
+   */
+  send(
     method: 'GET' | 'POST',
     path: string,
     headers: Record<string, string> | undefined,
@@ -94,28 +103,43 @@ export class Transport {
       }, timeoutMs);
       sig = signal ? AbortSignal.any([signal, ac.signal]) : ac.signal;
     }
+    const undiciTimeout = Math.max(timeoutMs, 1000);
+    let p: Promise<RawResponse>;
     try {
-      const res = await dispatcher.request({
-        origin: this.origin,
-        method,
-        path,
-        headers,
-        body,
-        headersTimeout: Math.max(timeoutMs, 1000),
-        bodyTimeout: Math.max(timeoutMs, 1000),
-        signal: sig,
-      });
-      const data = binary ? Buffer.from(await res.body.arrayBuffer()) : await res.body.text();
-      return { status: res.statusCode, headers: res.headers, body: data };
+      p = dispatcher
+        .request({
+          origin: this.origin,
+          method,
+          path,
+          headers,
+          body,
+          headersTimeout: undiciTimeout,
+          bodyTimeout: undiciTimeout,
+          signal: sig,
+        })
+        .then(binary ? readBytes : readText);
     } catch (err) {
+      p = Promise.reject(err);
+    }
+    const fail = (err: unknown): never => {
       if (timedOut) throw new TimeoutError(api, timeoutMs);
       if (signal?.aborted) throw err;
       const code = (err as { code?: string }).code ?? '';
       if (TIMEOUTS.has(code)) throw new TimeoutError(api, timeoutMs);
       throw new NetworkError(api, err, !NOT_SENT.has(code));
-    } finally {
-      if (timer) clearTimeout(timer);
-    }
+    };
+    if (!timer) return p.then(undefined, fail);
+    const t = timer;
+    return p.then(
+      (res) => {
+        clearTimeout(t);
+        return res;
+      },
+      (err) => {
+        clearTimeout(t);
+        return fail(err);
+      },
+    );
   }
 
   async close(): Promise<void> {

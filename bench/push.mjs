@@ -13,7 +13,8 @@
 import { SDK_ESM, benchRequire, median, rotate, sdkRequire } from './lib/common.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
-const OPS = Math.round(3000 * Number(process.env.BENCH_SCALE ?? 1));
+// 8000 ops: a sample of ~0.1-0.5 s (3000 made 50 ms samples, too short for this noisy machine).
+const OPS = Math.round(8000 * Number(process.env.BENCH_SCALE ?? 1));
 const MAX_MS = 1500;
 
 const sdk = await import(SDK_ESM);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { DecryptError, decryptData, sessionSignature, verifyRawDataSignature } from '@miniapp-server/sdk';
 
 const vectors = JSON.parse(readFileSync(new URL('./fixtures/vectors.json', import.meta.url), 'utf8'));
@@ -103,5 +104,24 @@ describe('signatures', () => {
     assert.equal(sessionSignature(v.session_key), expected);
     assert.notEqual(sessionSignature(v.session_key), decodedKey);
     assert.match(sessionSignature(v.session_key, 'x'), /^[0-9a-f]{64}$/);
+  });
+
+  test('property: base64 is refused exactly when it breaks the rule (alphabet, up to two "=" at the end, length % 4)', () => {
+    const RULE = /^[A-Za-z0-9+/]*={0,2}$/;
+    const unit = fc.constantFrom('A', 'Q', 'z', '0', '+', '/', '=', '-', '_', ' ', '*', '\n', 'é', '中');
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 1, maxLength: 24 }), (s) => {
+        const valid = s.length % 4 === 0 && RULE.test(s);
+        let refused = false;
+        try {
+          decryptData({ sessionKey: s, iv: v.iv, encryptedData: v.encrypted_data });
+        } catch (e) {
+          assert.ok(e instanceof DecryptError);
+          refused = /sessionKey is not valid base64/.test(e.message);
+        }
+        assert.equal(refused, !valid, JSON.stringify(s));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -77,6 +77,34 @@ describe('parsePush normalisation', () => {
     assert.equal(parse('<xml><A>&x;</A></xml>').A, '&x;');
   });
 
+  test('property: every integer beyond 2^53 becomes its exact digits, everything else parses as JSON.parse does', () => {
+    // Strings full of quotes, backslashes and digits, next to integers of every size.
+    const text = fc.string({ unit: fc.constantFrom('"', '\\', '1', '9', '-', 'e', 'a', '中', ' ', '{', '}') });
+    const value = fc.oneof(
+      fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }).map((n) => ({ raw: String(n), n })),
+      text.map((t) => ({ raw: JSON.stringify(t), t })),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => ({ raw: JSON.stringify(d), d })),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 8 }), (values) => {
+        const body = `{${values.map((v, i) => `"k${i}":${v.raw}`).join(',')}}`;
+        const m = parse(body);
+        values.forEach((v, i) => {
+          const got = m[`k${i}`];
+          if ('n' in v) {
+            const safe = v.n >= BigInt(Number.MIN_SAFE_INTEGER) && v.n <= BigInt(Number.MAX_SAFE_INTEGER);
+            assert.deepEqual(got, safe ? Number(v.n) : String(v.n), body);
+          } else if (/^-?\d+$/.test(v.raw) && !Number.isSafeInteger(Number(v.raw))) {
+            assert.equal(got, v.raw, body); // a double that prints as a big integer (2^53) is one on the wire
+          } else {
+            assert.deepEqual(got, JSON.parse(v.raw), body);
+          }
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   test('64-bit integers in JSON never lose digits, wherever they are', () => {
     const m = parse('{"MsgId":9223372036854775807,"x":{"big":-9007199254740993,"s":"9007199254740993"},"n":1.5e3}');
     assert.deepEqual(m, {

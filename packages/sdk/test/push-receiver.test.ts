@@ -397,4 +397,72 @@ describe('PushReceiver behaviour', () => {
     assert.equal(parsePush(res.body).message.Content, 'a]]>b]]>');
     assert.equal(serialisePush({ A: 'x]]>y' }, 'xml'), '<xml><A><![CDATA[x]]]]><![CDATA[>y]]></A></xml>');
   });
+
+  test('sync and async handlers together: all run in order, a sync throw fails the push, the first reply wins', async () => {
+    const c = await open({ dedupe: false });
+    const order: string[] = [];
+    c.receiver.on('text', () => void order.push('sync'));
+    c.receiver.on('text', async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      order.push('async');
+      return { MsgType: 'text', Content: 'from async' };
+    });
+    c.receiver.onAny(() => {
+      order.push('any');
+      return { MsgType: 'text', Content: 'from any' };
+    });
+    const push = createSignedPush({ token: TOKEN, appId: APPID, message: textMessage(650), format: 'json' });
+    const res = await c.post(push.search, push.body);
+    assert.equal(res.status, 200);
+    // Replies are taken in registration order: the async handler's, although it finished last.
+    assert.equal(JSON.parse(res.text).Content, 'from async');
+    assert.deepEqual(order, ['sync', 'any', 'async']);
+
+    const failing = await open({ dedupe: false });
+    const errors: string[] = [];
+    let asyncDone = false;
+    failing.receiver.on('text', async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      asyncDone = true;
+    });
+    failing.receiver.on('text', () => {
+      throw new Error('sync boom');
+    });
+    failing.receiver.onError((e) => void errors.push((e as Error).message));
+    const again = createSignedPush({ token: TOKEN, appId: APPID, message: textMessage(651), format: 'json' });
+    assert.equal((await failing.post(again.search, again.body)).status, 500);
+    assert.equal(asyncDone, true);
+    assert.deepEqual(errors, ['sync boom']);
+  });
+
+  test('a JSON envelope is read however its sender escaped or spaced it', async () => {
+    const c = await open({ dedupe: false });
+    const seen: unknown[] = [];
+    c.receiver.onAny((m) => void seen.push(m.Content));
+    let n = 660;
+    // Find pushes whose Encrypt has a "/" so the escaped form differs from the plain one.
+    const variants = [
+      (e: string) => `{"ToUserName":"gh_x","Encrypt":"${e.replaceAll('/', '\\/')}"}`, // PHP's json_encode
+      (e: string) => `{ "ToUserName" : "gh_x" ,\n  "Encrypt" :\t"${e}" }`,
+      (e: string) => `{"Encrypt":"${e.replaceAll('A', '\\u0041')}"}`,
+    ];
+    for (const variant of variants) {
+      let push: ReturnType<typeof createSignedPush>;
+      let encrypt: string;
+      do {
+        push = createSignedPush({
+          token: TOKEN,
+          appId: APPID,
+          encodingAESKey: KEY,
+          message: textMessage(n++),
+          format: 'json',
+          mode: 'safe',
+        });
+        encrypt = JSON.parse(push.body).Encrypt;
+      } while (!encrypt.includes('/') || !encrypt.includes('A'));
+      const res = await c.post(push.search, variant(encrypt));
+      assert.equal(res.status, 200, variant(encrypt).slice(0, 60));
+    }
+    assert.equal(seen.length, variants.length);
+  });
 });

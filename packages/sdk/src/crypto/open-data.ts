@@ -1,16 +1,27 @@
 import { nodeCrypto } from '../internal/node-crypto.js';
 import { DecryptError } from '../core/errors.js';
 
-const B64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** Strict base64 decode: rejects characters outside the alphabet (a `+` turned into a space is the classic bug). */
+/**
+ * Strict base64 decode: rejects characters outside the alphabet (a `+` turned into a space is the classic bug).
+ * The same rule as /^[A-Za-z0-9+/]*={0,2}$/ with a length that is a multiple of 4, checked without
+ * the regex (a tenth of a push's handling time): Node's decoder skips characters outside the
+ * alphabet and stops at an inner `=`, so any such character makes the output shorter than the
+ * length implies. It accepts the URL-safe `-` and `_`, which are therefore refused first.
+ * (tested against the regex as a property: test/crypto-open-data.test.ts)
+ */
 export function decodeBase64Strict(value: unknown, what: string): Buffer {
   if (typeof value !== 'string' || value.length === 0) throw new DecryptError(`${what} is missing or not a string`);
-  if (value.length % 4 !== 0 || !B64_RE.test(value)) {
+  const n = value.length;
+  const pad = value.charCodeAt(n - 1) !== 0x3d ? 0 : value.charCodeAt(n - 2) !== 0x3d ? 1 : 2;
+  // Non-ASCII characters are refused first too: the decoder reads only their low byte.
+  const ascii = Buffer.byteLength(value, 'utf8') === n;
+  const out =
+    ascii && n % 4 === 0 && !value.includes('-') && !value.includes('_') ? Buffer.from(value, 'base64') : undefined;
+  if (!out || out.length !== (n / 4) * 3 - pad) {
     const hint = value.includes(' ') ? ' (it contains a space: was a "+" decoded as a space in a URL or form?)' : '';
     throw new DecryptError(`${what} is not valid base64${hint}`);
   }
-  return Buffer.from(value, 'base64');
+  return out;
 }
 
 export interface DecryptDataOptions {

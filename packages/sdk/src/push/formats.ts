@@ -258,18 +258,21 @@ function parseJson(text: string): Record<string, unknown> {
 export function quoteUnsafeIntegers(json: string, maxDepth = Number.POSITIVE_INFINITY): string {
   let out = '';
   let last = 0;
-  let inString = false;
   let depth = 0;
-  for (let i = 0; i < json.length; i++) {
+  const n = json.length;
+  for (let i = 0; i < n; i++) {
     const c = json.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-      continue;
-    }
     if (c === 0x22) {
-      inString = true;
+      // A string: jump to its closing quote (one preceded by an even run of backslashes).
+      let q = json.indexOf('"', i + 1);
+      while (q !== -1) {
+        let b = q - 1;
+        while (json.charCodeAt(b) === 0x5c) b--;
+        if ((q - 1 - b) % 2 === 0) break;
+        q = json.indexOf('"', q + 1);
+      }
+      if (q === -1) break; // unterminated: JSON.parse reports it
+      i = q;
       continue;
     }
     if (c === 0x7b || c === 0x5b) {
@@ -281,17 +284,33 @@ export function quoteUnsafeIntegers(json: string, maxDepth = Number.POSITIVE_INF
       continue;
     }
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      // A number: digits, '.', 'e', 'E', '+', '-'.
       let j = i + 1;
-      while (j < json.length && /[0-9.eE+-]/.test(json[j])) j++;
-      const token = json.slice(i, j);
-      if (/^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) {
-        out += `${json.slice(last, i)}"${token}"`;
-        last = j;
+      let integer = true;
+      for (; j < n; j++) {
+        const d = json.charCodeAt(j);
+        if (d >= 0x30 && d <= 0x39) continue;
+        if (d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d) integer = false;
+        else break;
+      }
+      // Up to 15 digits is always safe: only longer integers need a look.
+      if (integer && j - i > 15) {
+        const token = json.slice(i, j);
+        if (/^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) {
+          out += `${json.slice(last, i)}"${token}"`;
+          last = j;
+        }
       }
       i = j - 1;
     }
   }
   return last === 0 ? json : out + json.slice(last);
+}
+
+/** The index of the first character at or after `i` that is not JSON whitespace. */
+function skipJsonSpace(text: string, i: number): number {
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; c = text.charCodeAt(++i));
+  return i;
 }
 
 const JSON_ENCRYPT = /\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"/y;
@@ -304,6 +323,18 @@ const JSON_ENCRYPT = /\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"/y;
 export function extractEncrypt(text: string, format: PushFormat): string | undefined {
   if (format === 'json') {
     for (let i = text.indexOf('"Encrypt"'); i !== -1; i = text.indexOf('"Encrypt"', i + 9)) {
+      // The usual body, `"Encrypt":"<base64>"`: the value is the text up to the next quote when it
+      // holds no backslash (base64 has none); anything else takes the general path below.
+      // (A raw control character inside is not refused here but by the signature check: a 401.)
+      let v = skipJsonSpace(text, i + 9);
+      if (text.charCodeAt(v) === 0x3a) {
+        v = skipJsonSpace(text, v + 1);
+        if (text.charCodeAt(v) === 0x22) {
+          const end = text.indexOf('"', v + 1);
+          const backslash = text.indexOf('\\', v + 1);
+          if (end !== -1 && (backslash === -1 || backslash > end)) return text.slice(v + 1, end);
+        }
+      }
       JSON_ENCRYPT.lastIndex = i + 9;
       const m = JSON_ENCRYPT.exec(text);
       if (!m) continue;
@@ -336,7 +367,8 @@ function normalise(value: unknown, key?: string): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     // "__proto__" would replace the object's prototype on assignment: drop it.
-    for (const [k, v] of Object.entries(value)) if (k !== '__proto__') out[k] = normalise(v, k);
+    const obj = value as Record<string, unknown>;
+    for (const k of Object.keys(obj)) if (k !== '__proto__') out[k] = normalise(obj[k], k);
     return out;
   }
   if (key !== undefined && (BIG_ID_KEYS.has(key) || STRING_KEYS.has(key)) && typeof value === 'number') {

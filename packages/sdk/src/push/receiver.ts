@@ -145,11 +145,22 @@ function firstValues(query: PushRequest['query']): Record<string, string> {
     for (const [k, v] of params) if (!(k in out)) out[k] = v;
     return out;
   }
-  for (const [k, v] of Object.entries(query ?? {})) {
-    const first = Array.isArray(v) ? v[0] : v;
-    if (typeof first === 'string') out[k] = first;
+  if (query) {
+    for (const k of Object.keys(query)) {
+      const v = query[k];
+      const first = Array.isArray(v) ? v[0] : v;
+      if (typeof first === 'string') out[k] = first;
+    }
   }
   return out;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }
 
 /**
@@ -413,18 +424,41 @@ export class PushReceiver implements PushEndpoint {
       }
     }
 
-    const run = Promise.allSettled(handlers.map(async (h) => h(message, ctx)));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), this.budgetMs);
-    });
-    const outcome = await Promise.race([run, late]);
-    clearTimeout(timer);
+    // Every handler starts now, in order. When none returns a promise (the usual handler), the
+    // outcome is known at once: no budget timer, no race.
+    let outcome: PromiseSettledResult<unknown>[] | 'late' = [];
+    let pending: Promise<unknown>[] | undefined;
+    for (let i = 0; i < handlers.length; i++) {
+      let value: unknown;
+      try {
+        value = handlers[i](message, ctx);
+      } catch (reason) {
+        if (pending) pending.push(Promise.reject(reason));
+        else outcome.push({ status: 'rejected', reason });
+        continue;
+      }
+      if (isThenable(value)) {
+        pending ??= outcome.map((r) =>
+          r.status === 'fulfilled' ? Promise.resolve(r.value) : Promise.reject(r.reason),
+        );
+        pending.push(Promise.resolve(value));
+      } else if (pending) pending.push(Promise.resolve(value));
+      else outcome.push({ status: 'fulfilled', value });
+    }
+    const run = pending && Promise.allSettled(pending);
+    if (run) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), this.budgetMs);
+      });
+      outcome = await Promise.race([run, late]);
+      clearTimeout(timer);
+    }
     if (outcome === 'late') {
       this.logger.warn(`push handlers exceeded ${this.budgetMs} ms; replied success, still running`, {
         name: ctx.name,
       });
-      void run.then((results) => this.reportErrors(results, message, ctx));
+      void run!.then((results) => this.reportErrors(results, message, ctx));
       return reply(200, 'success');
     }
     if (await this.reportErrors(outcome, message, ctx)) return this.fail(key);

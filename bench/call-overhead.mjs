@@ -10,7 +10,7 @@
 //   c=1  : one call of each contender in turn, each timed alone (a setImmediate between calls, outside
 //          the timing, lets the previous call's leftover work run); throughput = calls ÷ their summed
 //          time. Noise slower than a call weighs on every contender alike.
-//   c=64 : chunks of CHUNK calls, the contenders in a palindrome (A B C C B A, repeated; the order
+//   c=64 : chunks of CHUNK (1250) calls, the contenders in a palindrome (A B C C B A, 4 times; the order
 //          rotates every round); a round's throughput = its chunks' calls ÷ their summed time.
 // The peers, 3-10x slower and far from a ratio of 1, run a quarter of the calls in the first
 // PEER_ROUNDS rounds only, one sample each, next to the SDK's figure of the same round.
@@ -30,12 +30,12 @@ const SOFT_LIMIT_MS = 190_000;
 const started = performance.now();
 let roundsDone = 0;
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
-const CHUNK = Math.round(2500 * SCALE);
+const CHUNK = Math.round(1250 * SCALE);
 const CONFIGS = [
   { op: 'get', concurrency: 1, total: Math.round(2000 * SCALE) },
-  { op: 'get', concurrency: 64, total: 4 * CHUNK },
+  { op: 'get', concurrency: 64, total: 8 * CHUNK },
   { op: 'post', concurrency: 1, total: Math.round(2000 * SCALE) },
-  { op: 'post', concurrency: 64, total: 4 * CHUNK },
+  { op: 'post', concurrency: 64, total: 8 * CHUNK },
 ];
 const key = (c) => `${c.op} c=${c.concurrency}`;
 

@@ -189,7 +189,7 @@ export class MiniApp {
     for (const [ns, table] of Object.entries(endpoints)) {
       const methods: Record<string, (p?: unknown, o?: CallOptions) => Promise<unknown>> = {};
       for (const [key, ep] of Object.entries(table as Record<string, Endpoint>)) {
-        methods[key] = (params, opts) => this.executor.call(ep, params, opts);
+        methods[key] = this.executor.method(ep);
         this.byName.set(`${ns}.${key}`, ep);
       }
       const helpers = (areaHelpers as Record<string, Record<string, (m: unknown) => any>>)[ns];

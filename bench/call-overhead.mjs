@@ -7,7 +7,7 @@
 // differ by up to ±40 % per round, more than the 2-5 % the goals are about. So the goal contenders
 // (everything but the peers) are interleaved finely, and every ratio is taken per round from
 // same-round figures, then the median over rounds is reported:
-//   c=1  : one call of each contender in turn, each timed alone (a setImmediate between calls, outside
+//   c=1  : one call of each contender in turn (a fresh shuffled order each turn), each timed alone (a setImmediate between calls, outside
 //          the timing, lets the previous call's leftover work run); throughput = calls ÷ their summed
 //          time. Noise slower than a call weighs on every contender alike.
 //   c=64 : chunks of CHUNK (1250) calls, the contenders in a palindrome (A B C C B A, 4 times; the order
@@ -39,13 +39,35 @@ const CONFIGS = [
 ];
 const key = (c) => `${c.op} c=${c.concurrency}`;
 
-/** c=1: `calls` rounds of one call per contender, in rotating order; per contender { ops, ms, cpuUs, errors }. */
-async function alternate(names, op, calls) {
+/** A small seeded PRNG (mulberry32): the same call orders in every run. */
+function prng(seed) {
+  let t = seed >>> 0;
+  return () => {
+    t = (t + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(t ^ (t >>> 15), t | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * c=1: `calls` rounds of one call per contender, each round in a fresh shuffled order; per contender
+ * { ops, ms, cpuUs, errors }. Shuffled, not rotated: with a rotation each contender nearly always
+ * follows the same other one, and whatever that one leaves behind (its allocations, undici's
+ * deferred socket work) lands in its timing. Shuffled, every contender follows every other alike.
+ */
+async function alternate(names, op, calls, seed) {
   const acc = Object.fromEntries(names.map((n) => [n, { ops: 0, ms: 0, cpuUs: 0, errors: 0, firstError: undefined }]));
+  const random = prng(seed);
+  const order = [...names];
   for (let i = 0; i < calls; i++) {
-    for (let j = 0; j < names.length; j++) {
-      const a = acc[names[(i + j) % names.length]];
-      const fn = clients[names[(i + j) % names.length]][op];
+    for (let j = order.length - 1; j > 0; j--) {
+      const k = Math.floor(random() * (j + 1));
+      [order[j], order[k]] = [order[k], order[j]];
+    }
+    for (let j = 0; j < order.length; j++) {
+      const a = acc[order[j]];
+      const fn = clients[order[j]][op];
       await tick();
       const c0 = process.cpuUsage();
       const t = performance.now();
@@ -119,7 +141,7 @@ try {
       const refs = rotate(REFS, r);
       const acc =
         cfg.concurrency === 1
-          ? await alternate(refs, cfg.op, cfg.total)
+          ? await alternate(refs, cfg.op, cfg.total, r * 16 + CONFIGS.indexOf(cfg))
           : await chunks(refs, cfg.op, cfg.concurrency, cfg.total);
       for (const name of refs) record(k, name, acc[name]);
       if (r < PEER_ROUNDS) {

@@ -291,9 +291,16 @@ export class Executor {
     } catch (err) {
       return this.attempts(c, query, body, headers, opts, plain, token, err);
     }
-    return sent
-      .then((res) => this.decode(c, res))
-      .then(undefined, (err) => this.attempts(c, query, body, headers, opts, plain, token, err));
+    return sent.then(
+      (res) => {
+        try {
+          return this.decode(c, res);
+        } catch (err) {
+          return this.attempts(c, query, body, headers, opts, plain, token, err);
+        }
+      },
+      (err) => this.attempts(c, query, body, headers, opts, plain, token, err),
+    );
   }
 
   /** The path with its query: the access_token first (when the endpoint takes one), then the params. */

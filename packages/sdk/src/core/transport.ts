@@ -36,10 +36,11 @@ const NOT_SENT = new Set([
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 type UndiciResponse = Dispatcher.ResponseData;
-const readText = (res: UndiciResponse): Promise<RawResponse> =>
-  res.body.text().then((text) => ({ status: res.statusCode, headers: res.headers, body: text }));
-const readBytes = (res: UndiciResponse): Promise<RawResponse> =>
-  res.body.arrayBuffer().then((ab) => ({ status: res.statusCode, headers: res.headers, body: Buffer.from(ab) }));
+type Fail = (err: unknown) => never;
+const readText = (res: UndiciResponse, fail: Fail): Promise<RawResponse> =>
+  res.body.text().then((text) => ({ status: res.statusCode, headers: res.headers, body: text }), fail);
+const readBytes = (res: UndiciResponse, fail: Fail): Promise<RawResponse> =>
+  res.body.arrayBuffer().then((ab) => ({ status: res.statusCode, headers: res.headers, body: Buffer.from(ab) }), fail);
 
 export class Transport {
   readonly origin: string;
@@ -104,8 +105,18 @@ export class Transport {
       sig = signal ? AbortSignal.any([signal, ac.signal]) : ac.signal;
     }
     const undiciTimeout = Math.max(timeoutMs, 1000);
+    const fail: Fail = (err) => {
+      if (timer) clearTimeout(timer);
+      if (timedOut) throw new TimeoutError(api, timeoutMs);
+      if (signal?.aborted) throw err;
+      const code = (err as { code?: string }).code ?? '';
+      if (TIMEOUTS.has(code)) throw new TimeoutError(api, timeoutMs);
+      throw new NetworkError(api, err, !NOT_SENT.has(code));
+    };
+    const read = binary ? readBytes : readText;
     let p: Promise<RawResponse>;
     try {
+      // Two promises per call: the request's (its failure mapped by `fail`) and the body's.
       p = dispatcher
         .request({
           origin: this.origin,
@@ -117,29 +128,16 @@ export class Transport {
           bodyTimeout: undiciTimeout,
           signal: sig,
         })
-        .then(binary ? readBytes : readText);
+        .then((res) => read(res, fail), fail);
     } catch (err) {
-      p = Promise.reject(err);
+      return Promise.reject(err).then(undefined, fail);
     }
-    const fail = (err: unknown): never => {
-      if (timedOut) throw new TimeoutError(api, timeoutMs);
-      if (signal?.aborted) throw err;
-      const code = (err as { code?: string }).code ?? '';
-      if (TIMEOUTS.has(code)) throw new TimeoutError(api, timeoutMs);
-      throw new NetworkError(api, err, !NOT_SENT.has(code));
-    };
-    if (!timer) return p.then(undefined, fail);
+    if (!timer) return p;
     const t = timer;
-    return p.then(
-      (res) => {
-        clearTimeout(t);
-        return res;
-      },
-      (err) => {
-        clearTimeout(t);
-        return fail(err);
-      },
-    );
+    return p.then((res) => {
+      clearTimeout(t);
+      return res;
+    });
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,10 @@ const CONFIGS = [
 ];
 const key = (c) => `${c.op} c=${c.concurrency}`;
 
+/** Per contender: calls, their summed time, client CPU and errors. */
+const tally = (names) =>
+  Object.fromEntries(names.map((n) => [n, { ops: 0, ms: 0, cpuUs: 0, errors: 0, firstError: undefined }]));
+
 /** A small seeded PRNG (mulberry32): the same call orders in every run. */
 function prng(seed) {
   let t = seed >>> 0;
@@ -57,7 +61,7 @@ function prng(seed) {
  * deferred socket work) lands in its timing. Shuffled, every contender follows every other alike.
  */
 async function alternate(names, op, calls, seed) {
-  const acc = Object.fromEntries(names.map((n) => [n, { ops: 0, ms: 0, cpuUs: 0, errors: 0, firstError: undefined }]));
+  const acc = tally(names);
   const random = prng(seed);
   const order = [...names];
   for (let i = 0; i < calls; i++) {
@@ -88,7 +92,7 @@ async function alternate(names, op, calls, seed) {
 
 /** c=64: chunks of CHUNK calls in a palindrome until each contender made `total` calls. */
 async function chunks(names, op, concurrency, total) {
-  const acc = Object.fromEntries(names.map((n) => [n, { ops: 0, ms: 0, cpuUs: 0, errors: 0, firstError: undefined }]));
+  const acc = tally(names);
   for (let pass = 0; pass * CHUNK < total; pass++) {
     for (const name of pass % 2 ? names.toReversed() : names) {
       const c0 = process.cpuUsage();
@@ -174,6 +178,8 @@ for (const [k, byName] of Object.entries(samples)) {
   table[k] = {};
   for (const [name, xs] of Object.entries(byName)) {
     const ratios = xs.map((x, i) => sdk[i] / x);
+    // raw ÷ raw (again): what two identical clients measure apart, the method's noise.
+    const noise = name === 'raw (again)' && byName.raw ? xs.map((x, i) => byName.raw[i] / x) : undefined;
     table[k][name] = {
       opsPerSec: median(xs),
       samples: xs,
@@ -184,16 +190,7 @@ for (const [k, byName] of Object.entries(samples)) {
       cpuVsSdk: median(cpu[k][name].map((c, i) => cpu[k].sdk[i] / c)),
       sdkRatio: name === 'sdk' ? 1 : median(ratios),
       sdkRatioRange: name === 'sdk' ? [1, 1] : [Math.min(...ratios), Math.max(...ratios)],
-      // raw ÷ raw (again): what two identical clients measure apart, the method's noise.
-      ...(name === 'raw (again)' && byName.raw
-        ? {
-            vsRaw: median(xs.map((x, i) => byName.raw[i] / x)),
-            vsRawRange: [
-              Math.min(...xs.map((x, i) => byName.raw[i] / x)),
-              Math.max(...xs.map((x, i) => byName.raw[i] / x)),
-            ],
-          }
-        : {}),
+      ...(noise ? { vsRaw: median(noise), vsRawRange: [Math.min(...noise), Math.max(...noise)] } : {}),
     };
   }
 }

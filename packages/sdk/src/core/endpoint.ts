@@ -93,8 +93,8 @@ export interface Endpoint<P = any, R = any> extends EndpointSpec<P, R> {
 export function endpoint<P, R>(spec: EndpointSpec<P, R>): Endpoint<P, R> {
   // Every entry gets every field, in one order (absent ones undefined): all endpoints then share
   // one object shape, and the executor's reads of them stay monomorphic, however many endpoints a
-  // program calls (a measured 1-2 µs per call).
-  return {
+  // program calls. The type makes tsc name any field of EndpointSpec this list forgets.
+  const full: { [K in keyof Required<EndpointSpec<P, R>>]: EndpointSpec<P, R>[K] } & { name: string } = {
     name: '',
     method: spec.method,
     path: spec.path,
@@ -113,6 +113,7 @@ export function endpoint<P, R>(spec: EndpointSpec<P, R>): Endpoint<P, R> {
     decode: spec.decode,
     around: spec.around,
   };
+  return full;
 }
 
 /** Names a table: sets each entry's official name to `<namespace>.<key>`. */

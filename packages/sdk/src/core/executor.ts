@@ -158,13 +158,7 @@ export class Executor {
 
   /** Calls one endpoint. Never throws synchronously: every failure is a rejected promise. */
   call(ep: Endpoint, params: any, opts?: CallOptions): Promise<any> {
-    // No closure on this path (`around` has its own method): a call allocates only what it must.
-    if (ep.around) return this.callAround(ep, params, opts);
-    try {
-      return this.prepare(this.compile(ep), params, opts);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return ep.around ? this.callAround(ep, params, opts) : this.run(this.compile(ep), params, opts);
   }
 
   /**
@@ -175,13 +169,18 @@ export class Executor {
     if (ep.around) return (params, opts) => this.callAround(ep, params, opts);
     let c: Compiled | undefined;
     return (params, opts) => {
-      try {
-        c ??= this.compile(ep);
-        return this.prepare(c, params, opts);
-      } catch (err) {
-        return Promise.reject(err);
-      }
+      c ??= this.compile(ep);
+      return this.run(c, params, opts);
     };
+  }
+
+  /** `prepare`, its synchronous throws (validation) turned into a rejected promise. No closure here. */
+  private run(c: Compiled, params: any, opts?: CallOptions): Promise<any> {
+    try {
+      return this.prepare(c, params, opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   private callAround(ep: Endpoint, params: any, opts?: CallOptions): Promise<any> {
@@ -274,32 +273,40 @@ export class Executor {
   ): Promise<any> {
     const token = c.needsToken ? this.cfg.tokens.peek() : undefined;
     if (c.sec || (c.needsToken && token === undefined)) return this.attempts(c, query, body, headers, opts, plain);
-    const { ep } = c;
-    const cfg = this.cfg;
+    const recover = (err: unknown) => this.attempts(c, query, body, headers, opts, plain, token, err);
     let sent: Promise<RawResponse>;
     try {
-      sent = cfg.transport.send(
-        ep.method,
-        this.pathOf(c, query, token),
-        headers,
-        body,
-        opts?.timeoutMs ?? cfg.timeoutMs,
-        ep.name,
-        opts?.signal,
-        c.binary,
-      );
+      sent = this.attempt(c, this.pathOf(c, query, token), headers, body, opts);
     } catch (err) {
-      return this.attempts(c, query, body, headers, opts, plain, token, err);
+      return recover(err);
     }
-    return sent.then(
-      (res) => {
-        try {
-          return this.decode(c, res);
-        } catch (err) {
-          return this.attempts(c, query, body, headers, opts, plain, token, err);
-        }
-      },
-      (err) => this.attempts(c, query, body, headers, opts, plain, token, err),
+    return sent.then((res) => {
+      try {
+        return this.decode(c, res);
+      } catch (err) {
+        return recover(err);
+      }
+    }, recover);
+  }
+
+  /** One request of a call, with the call's timeout and signal. */
+  private attempt(
+    c: Compiled,
+    path: string,
+    headers: Record<string, string> | undefined,
+    body: string | Buffer | undefined,
+    opts: CallOptions | undefined,
+  ): Promise<RawResponse> {
+    const { ep } = c;
+    return this.cfg.transport.send(
+      ep.method,
+      path,
+      headers,
+      body,
+      opts?.timeoutMs ?? this.cfg.timeoutMs,
+      ep.name,
+      opts?.signal,
+      c.binary,
     );
   }
 
@@ -325,9 +332,8 @@ export class Executor {
   ): Promise<any> {
     const { ep } = c;
     const cfg = this.cfg;
-    const timeoutMs = opts?.timeoutMs ?? cfg.timeoutMs;
     const maxRetries = opts?.maxRetries ?? cfg.maxRetries;
-    const { needsToken, binary } = c;
+    const { needsToken } = c;
     let replayed = false;
     let freeReplays = 0;
     for (let attempt = 0; ; ) {
@@ -339,18 +345,14 @@ export class Executor {
           failed = NONE;
           throw err;
         }
-        const path = this.pathOf(c, query, token);
         // API security: every attempt (retry, token replay) gets a fresh nonce, IV, timestamp and signature.
         const sealed = c.sec?.seal(ep.path, plain);
-        const res = await cfg.transport.send(
-          ep.method,
-          path,
+        const res = await this.attempt(
+          c,
+          this.pathOf(c, query, token),
           sealed ? sealed.headers : headers,
           sealed ? sealed.body : body,
-          timeoutMs,
-          ep.name,
-          opts?.signal,
-          binary,
+          opts,
         );
         if (sealed && res.status >= 200 && res.status < 300) res.body = c.sec!.open(sealed, res, ep.name);
         return this.decode(c, res);

@@ -141,9 +141,8 @@ export function pssVerify(publicKey: KeyObject | string, message: string, signat
 /** A public key from a certificate PEM or a public-key PEM. */
 export function publicKeyOf(pem: string | KeyObject): KeyObject {
   if (typeof pem !== 'string') return pem;
-  return pem.includes('BEGIN CERTIFICATE')
-    ? new (nodeCrypto().X509Certificate)(pem).publicKey
-    : nodeCrypto().createPublicKey(pem);
+  const c = nodeCrypto();
+  return pem.includes('BEGIN CERTIFICATE') ? new c.X509Certificate(pem).publicKey : c.createPublicKey(pem);
 }
 
 /** `_n`: 16 CSPRNG bytes, base64 without padding (22 characters), as the official sample. */

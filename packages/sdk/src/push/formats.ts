@@ -293,10 +293,10 @@ export function quoteUnsafeIntegers(json: string, maxDepth = Number.POSITIVE_INF
         if (d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d) integer = false;
         else break;
       }
-      // Up to 15 digits is always safe: only longer integers need a look.
+      // Up to 15 characters is always safe: only longer integers (an optional '-', then digits) need a look.
       if (integer && j - i > 15) {
         const token = json.slice(i, j);
-        if (/^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) {
+        if (!Number.isSafeInteger(Number(token))) {
           out += `${json.slice(last, i)}"${token}"`;
           last = j;
         }

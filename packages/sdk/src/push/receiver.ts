@@ -424,28 +424,21 @@ export class PushReceiver implements PushEndpoint {
       }
     }
 
-    // Every handler starts now, in order. When none returns a promise (the usual handler), the
-    // outcome is known at once: no budget timer, no race.
-    let outcome: PromiseSettledResult<unknown>[] | 'late' = [];
-    let pending: Promise<unknown>[] | undefined;
-    for (let i = 0; i < handlers.length; i++) {
-      let value: unknown;
+    // Every handler starts now, in order. When each returns at once (the usual handler), the outcome
+    // is known now: no budget timer, no race. A throw is an error path and takes the async one.
+    let settledNow = true;
+    const started = handlers.map((h) => {
       try {
-        value = handlers[i](message, ctx);
+        const value = h(message, ctx);
+        if (isThenable(value)) settledNow = false;
+        return value;
       } catch (reason) {
-        if (pending) pending.push(Promise.reject(reason));
-        else outcome.push({ status: 'rejected', reason });
-        continue;
+        settledNow = false;
+        return Promise.reject(reason);
       }
-      if (isThenable(value)) {
-        pending ??= outcome.map((r) =>
-          r.status === 'fulfilled' ? Promise.resolve(r.value) : Promise.reject(r.reason),
-        );
-        pending.push(Promise.resolve(value));
-      } else if (pending) pending.push(Promise.resolve(value));
-      else outcome.push({ status: 'fulfilled', value });
-    }
-    const run = pending && Promise.allSettled(pending);
+    });
+    const run = settledNow ? undefined : Promise.allSettled(started);
+    let outcome: PromiseSettledResult<unknown>[] | 'late';
     if (run) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
@@ -453,6 +446,8 @@ export class PushReceiver implements PushEndpoint {
       });
       outcome = await Promise.race([run, late]);
       clearTimeout(timer);
+    } else {
+      outcome = started.map((value) => ({ status: 'fulfilled', value }));
     }
     if (outcome === 'late') {
       this.logger.warn(`push handlers exceeded ${this.budgetMs} ms; replied success, still running`, {

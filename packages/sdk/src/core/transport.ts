@@ -1,5 +1,5 @@
 /**
- * HTTP transport: undici's request API on one keep-alive Pool per client. Node's global fetch
+ * HTTP transport: undici's dispatch API on one keep-alive Pool per client. Node's global fetch
  * tops out near a quarter of undici.request's throughput on loopback (ARCHITECTURE.md), so the
  * SDK talks to undici directly. undici is loaded with the first request (it is most of the
  * SDK's import time), never when a dispatcher of your own is given.
@@ -35,12 +35,105 @@ const NOT_SENT = new Set([
 ]);
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-type UndiciResponse = Dispatcher.ResponseData;
-type Fail = (err: unknown) => never;
-const readText = (res: UndiciResponse, fail: Fail): Promise<RawResponse> =>
-  res.body.text().then((text) => ({ status: res.statusCode, headers: res.headers, body: text }), fail);
-const readBytes = (res: UndiciResponse, fail: Fail): Promise<RawResponse> =>
-  res.body.arrayBuffer().then((ab) => ({ status: res.statusCode, headers: res.headers, body: Buffer.from(ab) }), fail);
+/**
+ * One request's undici handler: collects the body and settles the call's promise. A Dispatcher's
+ * `dispatch` with this handler, rather than `request()`, because request() wraps every response in
+ * a stream.Readable that the SDK only drains into one buffer again: about 10 % of a loopback call's
+ * CPU (bench/RESULTS.md). The legacy handler methods are the ones every Dispatcher (undici 5–7,
+ * MockAgent, ProxyAgent, composed interceptors) calls natively.
+ */
+class Exchange {
+  private status = 0;
+  private rawHeaders: readonly (Buffer | string)[] = [];
+  private readonly chunks: Buffer[] = [];
+  private abortFn: ((reason?: Error) => void) | undefined;
+  /** Why the call was cancelled before undici handed out its abort function. */
+  private reason: Error | undefined;
+  private settled = false;
+  resolve!: (res: RawResponse) => void;
+  reject!: (err: unknown) => void;
+
+  constructor(
+    private readonly binary: boolean,
+    private readonly fail: (err: unknown) => unknown,
+    private readonly cleanup: (() => void) | undefined,
+  ) {}
+
+  /**
+   * Aborts the request. One still queued for a socket (undici hands out its abort function only
+   * when it is about to write) is rejected now and dropped, unsent, when its turn comes.
+   */
+  cancel(reason: Error): void {
+    if (this.abortFn) this.abortFn(reason);
+    else {
+      this.reason = reason;
+      this.onError(reason);
+    }
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.reason) abort(this.reason);
+    else this.abortFn = abort;
+  }
+
+  onHeaders(status: number, rawHeaders: readonly (Buffer | string)[]): boolean {
+    // 1xx: informational, the final answer follows.
+    if (status >= 200) {
+      this.status = status;
+      this.rawHeaders = rawHeaders;
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.cleanup?.();
+    const { chunks } = this;
+    let body: Buffer | string;
+    if (this.binary) body = Buffer.concat(chunks);
+    else if (chunks.length === 0) body = '';
+    else {
+      const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      // A UTF-8 BOM is skipped, as undici's text() does.
+      const bom = buf.length > 2 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+      body = buf.toString('utf8', bom ? 3 : 0);
+    }
+    this.resolve({ status: this.status, headers: headersOf(this.rawHeaders), body });
+  }
+
+  onError(err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.cleanup?.();
+    let mapped: unknown;
+    try {
+      mapped = this.fail(err);
+    } catch (e) {
+      mapped = e;
+    }
+    this.reject(mapped);
+  }
+}
+
+/** undici's raw header list as an object: names lower-cased, repeated names as arrays (its parseHeaders). */
+function headersOf(raw: readonly (Buffer | string)[]): RawResponse['headers'] {
+  const out: RawResponse['headers'] = Object.create(null);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i].toString('latin1').toLowerCase();
+    const value = raw[i + 1].toString('latin1');
+    const prev = out[key];
+    if (prev === undefined) out[key] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[key] = [prev, value];
+  }
+  return out;
+}
 
 export class Transport {
   readonly origin: string;
@@ -76,10 +169,7 @@ export class Transport {
     return pool;
   }
 
-  /**
-   * Sends one request and reads the whole body. `path` includes the query string. A plain promise
-   * chain, not an async function: this runs once per call, and the frames add up.
-   */
+  /** Sends one request and reads the whole body. `path` includes the query string. */
   send(
     method: 'GET' | 'POST',
     path: string,
@@ -95,30 +185,45 @@ export class Transport {
     // honoured: nodejs/undici#4055), so a sub-second budget gets a precise timer of our own.
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
-    let sig = signal;
+    const fail = (err: unknown): unknown => {
+      if (timedOut) return new TimeoutError(api, timeoutMs);
+      if (signal?.aborted) return err;
+      const code = (err as { code?: string }).code ?? '';
+      if (TIMEOUTS.has(code)) return new TimeoutError(api, timeoutMs);
+      return new NetworkError(api, err, !NOT_SENT.has(code));
+    };
+    let onAbort: (() => void) | undefined;
+    const cleanup =
+      timeoutMs < 1000 || signal
+        ? () => {
+            if (timer) clearTimeout(timer);
+            if (onAbort) signal!.removeEventListener('abort', onAbort);
+          }
+        : undefined;
+    const ex = new Exchange(binary, fail, cleanup);
+    const done = new Promise<RawResponse>((resolve, reject) => {
+      ex.resolve = resolve;
+      ex.reject = reject;
+    });
+    if (signal) {
+      // What request() does with a signal: its reason (an AbortError) is the call's error.
+      const abort = () => ex.cancel(signal.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+      if (signal.aborted) abort();
+      else {
+        onAbort = abort;
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    }
     if (timeoutMs < 1000) {
-      const ac = new AbortController();
       timer = setTimeout(() => {
         timedOut = true;
-        ac.abort();
+        ex.cancel(new TimeoutError(api, timeoutMs));
       }, timeoutMs);
-      sig = signal ? AbortSignal.any([signal, ac.signal]) : ac.signal;
     }
     const undiciTimeout = Math.max(timeoutMs, 1000);
-    const fail: Fail = (err) => {
-      if (timer) clearTimeout(timer);
-      if (timedOut) throw new TimeoutError(api, timeoutMs);
-      if (signal?.aborted) throw err;
-      const code = (err as { code?: string }).code ?? '';
-      if (TIMEOUTS.has(code)) throw new TimeoutError(api, timeoutMs);
-      throw new NetworkError(api, err, !NOT_SENT.has(code));
-    };
-    const read = binary ? readBytes : readText;
-    let p: Promise<RawResponse>;
     try {
-      // Two promises per call: the request's (its failure mapped by `fail`) and the body's.
-      p = dispatcher
-        .request({
+      dispatcher.dispatch(
+        {
           origin: this.origin,
           method,
           path,
@@ -126,18 +231,14 @@ export class Transport {
           body,
           headersTimeout: undiciTimeout,
           bodyTimeout: undiciTimeout,
-          signal: sig,
-        })
-        .then((res) => read(res, fail), fail);
+        },
+        ex as unknown as Dispatcher.DispatchHandler,
+      );
     } catch (err) {
-      return Promise.reject(err).then(undefined, fail);
+      // Dispatchers report their failures to onError; one that throws instead is treated alike.
+      ex.onError(err as Error);
     }
-    if (!timer) return p;
-    const t = timer;
-    return p.then((res) => {
-      clearTimeout(t);
-      return res;
-    });
+    return done;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // One adapter per contender, each pointed at the local server the way it allows:
 //   raw               : undici Pool.request (same undici as the SDK), 64 keep-alive connections: the tightest path
 //   raw (url)         : undici.request(url, { dispatcher }) on the same kind of Pool (the previous baseline)
+//   raw (dispatch)    : pool.dispatch() with a handler that only collects the body: no stream.Readable (the floor)
 //   @miniapp-server/sdk : baseUrl
 //   co-wechat-api     : URL-prefix properties overwritten after construction
 //   node-easywechat   : http.baseURL (+ an in-memory cache instead of its default file cache)
@@ -117,6 +118,45 @@ const factories = {
           dispatcher: pool,
         });
         return check(await r.body.json(), 'raw (url)');
+      },
+      close,
+    };
+  },
+
+  // The floor under raw: pool.dispatch with a handler that only collects the body (no Readable per
+  // response, no header object): the path the SDK's transport takes, without the SDK around it.
+  async 'raw (dispatch)'(url) {
+    const { pool, token, close } = await rawPool(url);
+    const t = encodeURIComponent(token);
+    const origin = new URL(url).origin;
+    const send = (method, path, headers, body) =>
+      new Promise((resolve, reject) => {
+        const chunks = [];
+        pool.dispatch(
+          { origin, method, path, headers, body },
+          {
+            onConnect() {},
+            onHeaders: () => true,
+            onData: (c) => chunks.push(c) > 0,
+            onComplete: () => resolve((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString()),
+            onError: reject,
+          },
+        );
+      });
+    return {
+      warm: async () => {},
+      async get() {
+        const path = `/wxa/getpaidunionid?access_token=${t}&openid=${encodeURIComponent(OPENID)}&transaction_id=${encodeURIComponent(TRANSACTION_ID)}`;
+        return check(JSON.parse(await send('GET', path, undefined, undefined)), 'raw (dispatch)');
+      },
+      async post() {
+        const text = await send(
+          'POST',
+          `/cgi-bin/message/subscribe/send?access_token=${t}`,
+          JSON_HEADERS,
+          JSON.stringify(SEND),
+        );
+        return check(JSON.parse(text), 'raw (dispatch)');
       },
       close,
     };
@@ -247,7 +287,16 @@ const factories = {
 // 'raw (again)' is raw a second time (its own Pool): raw ÷ raw (again) is the noise of the method.
 factories['raw (again)'] = factories.raw;
 
-export const CONTENDERS = ['raw', 'raw (again)', 'raw (url)', 'sdk', 'co-wechat-api', 'node-easywechat', 'nest-wechat'];
+export const CONTENDERS = [
+  'raw',
+  'raw (again)',
+  'raw (url)',
+  'raw (dispatch)',
+  'sdk',
+  'co-wechat-api',
+  'node-easywechat',
+  'nest-wechat',
+];
 export const PEERS = ['co-wechat-api', 'node-easywechat', 'nest-wechat'];
 
 export function makeClient(name, url) {

@@ -36,11 +36,11 @@ const NOT_SENT = new Set([
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
- * One request's undici handler: collects the body and settles the call's promise. A Dispatcher's
- * `dispatch` with this handler, rather than `request()`, because request() wraps every response in
- * a stream.Readable that the SDK only drains into one buffer again: about 10 % of a loopback call's
- * CPU (bench/RESULTS.md). The legacy handler methods are the ones every Dispatcher (undici 5–7,
- * MockAgent, ProxyAgent, composed interceptors) calls natively.
+ * One request's undici handler: collects the body, maps failures to the SDK's errors, and settles
+ * the call's promise. A Dispatcher's `dispatch` with this handler, rather than `request()`, because
+ * request() wraps every response in a stream.Readable that the SDK only drains into one buffer
+ * again: about 10 % of a loopback call's CPU (bench/RESULTS.md). The legacy handler methods are the
+ * ones every Dispatcher (undici 5–7, MockAgent, ProxyAgent, composed interceptors) calls natively.
  */
 class Exchange {
   private status = 0;
@@ -50,25 +50,70 @@ class Exchange {
   /** Why the call was cancelled before undici handed out its abort function. */
   private reason: Error | undefined;
   private settled = false;
-  resolve!: (res: RawResponse) => void;
-  reject!: (err: unknown) => void;
+  private timer: NodeJS.Timeout | undefined;
+  private timedOut = false;
+  private onAbort: (() => void) | undefined;
+  readonly done: Promise<RawResponse>;
+  private resolve!: (res: RawResponse) => void;
+  private reject!: (err: unknown) => void;
 
   constructor(
+    private readonly api: string,
+    private readonly timeoutMs: number,
+    private readonly signal: AbortSignal | undefined,
     private readonly binary: boolean,
-    private readonly fail: (err: unknown) => unknown,
-    private readonly cleanup: (() => void) | undefined,
-  ) {}
+  ) {
+    this.done = new Promise<RawResponse>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    if (signal) {
+      // What request() does with a signal: its reason (an AbortError) is the call's error.
+      const abort = () => this.cancel(signal.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+      if (signal.aborted) abort();
+      else {
+        this.onAbort = abort;
+        signal.addEventListener('abort', abort, { once: true });
+      }
+    }
+    // undici's own header/body timers are coarse (~1 s resolution, and sub-second values are not
+    // honoured: nodejs/undici#4055), so a sub-second budget gets a precise timer of our own.
+    if (timeoutMs < 1000 && !this.settled) {
+      this.timer = setTimeout(() => {
+        this.timedOut = true;
+        this.cancel(new TimeoutError(api, timeoutMs));
+      }, timeoutMs);
+    }
+  }
 
   /**
    * Aborts the request. One still queued for a socket (undici hands out its abort function only
    * when it is about to write) is rejected now and dropped, unsent, when its turn comes.
    */
-  cancel(reason: Error): void {
+  private cancel(reason: Error): void {
     if (this.abortFn) this.abortFn(reason);
     else {
       this.reason = reason;
       this.onError(reason);
     }
+  }
+
+  /** The first settlement wins; the timer and the abort listener go with it. */
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+    return true;
+  }
+
+  /** undici's failure as the SDK's: a TimeoutError, the abort reason, or a NetworkError. */
+  private failure(err: unknown): unknown {
+    if (this.timedOut) return new TimeoutError(this.api, this.timeoutMs);
+    if (this.signal?.aborted) return err;
+    const code = (err as { code?: string } | undefined)?.code ?? '';
+    if (TIMEOUTS.has(code)) return new TimeoutError(this.api, this.timeoutMs);
+    return new NetworkError(this.api, err, !NOT_SENT.has(code));
   }
 
   onConnect(abort: (reason?: Error) => void): void {
@@ -91,9 +136,7 @@ class Exchange {
   }
 
   onComplete(): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.cleanup?.();
+    if (!this.settle()) return;
     const { chunks } = this;
     let body: Buffer | string;
     if (this.binary) body = Buffer.concat(chunks);
@@ -108,16 +151,7 @@ class Exchange {
   }
 
   onError(err: Error): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.cleanup?.();
-    let mapped: unknown;
-    try {
-      mapped = this.fail(err);
-    } catch (e) {
-      mapped = e;
-    }
-    this.reject(mapped);
+    if (this.settle()) this.reject(this.failure(err));
   }
 }
 
@@ -181,45 +215,7 @@ export class Transport {
     binary: boolean,
   ): Promise<RawResponse> {
     const dispatcher = this.dispatcher ?? this.pool();
-    // undici's own header/body timers are coarse (~1 s resolution, and sub-second values are not
-    // honoured: nodejs/undici#4055), so a sub-second budget gets a precise timer of our own.
-    let timer: NodeJS.Timeout | undefined;
-    let timedOut = false;
-    const fail = (err: unknown): unknown => {
-      if (timedOut) return new TimeoutError(api, timeoutMs);
-      if (signal?.aborted) return err;
-      const code = (err as { code?: string }).code ?? '';
-      if (TIMEOUTS.has(code)) return new TimeoutError(api, timeoutMs);
-      return new NetworkError(api, err, !NOT_SENT.has(code));
-    };
-    let onAbort: (() => void) | undefined;
-    const cleanup =
-      timeoutMs < 1000 || signal
-        ? () => {
-            if (timer) clearTimeout(timer);
-            if (onAbort) signal!.removeEventListener('abort', onAbort);
-          }
-        : undefined;
-    const ex = new Exchange(binary, fail, cleanup);
-    const done = new Promise<RawResponse>((resolve, reject) => {
-      ex.resolve = resolve;
-      ex.reject = reject;
-    });
-    if (signal) {
-      // What request() does with a signal: its reason (an AbortError) is the call's error.
-      const abort = () => ex.cancel(signal.reason ?? new DOMException('This operation was aborted', 'AbortError'));
-      if (signal.aborted) abort();
-      else {
-        onAbort = abort;
-        signal.addEventListener('abort', onAbort, { once: true });
-      }
-    }
-    if (timeoutMs < 1000) {
-      timer = setTimeout(() => {
-        timedOut = true;
-        ex.cancel(new TimeoutError(api, timeoutMs));
-      }, timeoutMs);
-    }
+    const ex = new Exchange(api, timeoutMs, signal, binary);
     const undiciTimeout = Math.max(timeoutMs, 1000);
     try {
       dispatcher.dispatch(
@@ -238,7 +234,7 @@ export class Transport {
       // Dispatchers report their failures to onError; one that throws instead is treated alike.
       ex.onError(err as Error);
     }
-    return done;
+    return ex.done;
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { after, before, mock, test } from 'node:test';
 import { type EmulatorHandle, type KeySet, startEmulator } from '@miniapp-server/emulator';
 import { intracityCallbackSign } from '@miniapp-server/sdk';
 import { T0, client } from './helpers.js';
@@ -35,7 +35,15 @@ const orderFor = (wx_store_id: string, store_order_id: string) => ({
 });
 
 before(async () => {
-  emu = await startEmulator({ clock: { start: T0, frozen: true } });
+  // This emulator's 500 ms automatic tick is created under mocked timers and so never fires: the
+  // tests tick explicitly (every route call and `tick()` do), and a real-time tick landing between
+  // `clock.advance()` and the admin tick would make the count it answers a race.
+  mock.timers.enable({ apis: ['setInterval'] });
+  try {
+    emu = await startEmulator({ clock: { start: T0, frozen: true } });
+  } finally {
+    mock.timers.reset();
+  }
   keys = emu.apiSecurity.generate();
   token = (await client(emu).stableToken()).json.access_token;
   emu.intracity.setApp({ callbackToken: TOKEN });

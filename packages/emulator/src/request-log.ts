@@ -1,5 +1,5 @@
 /** The request log: what clients sent (secrets redacted) and the errcode they got. */
-import { redact } from '@miniapp-server/sdk';
+import { redactValue } from '@miniapp-server/sdk';
 import { pathMatcher } from './pattern.js';
 
 export interface LoggedFile {
@@ -119,10 +119,4 @@ export class RequestLog {
 function truncate(body: unknown): unknown {
   if (typeof body === 'string' && body.length > MAX_TEXT) return `${body.slice(0, MAX_TEXT)}…(${body.length} chars)`;
   return body;
-}
-
-/** Round-trips through JSON text so the SDK's single redaction rule applies to every nested key. */
-function redactValue(value: unknown): unknown {
-  if (typeof value === 'string') return redact(value);
-  return JSON.parse(redact(JSON.stringify(value ?? null)));
 }

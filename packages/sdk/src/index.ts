@@ -79,7 +79,7 @@ export {
   SignatureError,
   DecryptError,
 } from './core/errors.js';
-export { redact } from './core/redact.js';
+export { redact, redactValue } from './core/redact.js';
 
 // Tokens
 export { MemoryTokenStore, type TokenStore, type TokenLock, type StoredToken } from './token/store.js';

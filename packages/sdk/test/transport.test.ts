@@ -198,8 +198,27 @@ describe('transport: cancellation', () => {
       TimeoutError,
     );
     assert.equal(e.timeoutMs, 50);
+    assert.equal(e.sent, true, 'the request was written: its outcome is unknown');
     ac.abort(); // after the call settled: no effect, no unhandled rejection
     release();
+    await app.close();
+    seen.length = 0;
+  });
+
+  test('a call that times out while queued for a socket is a TimeoutError with sent: false, and is never sent', async () => {
+    const app = client({ connections: 1 });
+    const first = app.request({ method: 'GET', path: '/hold' });
+    await seenCount('/hold', 1);
+    const e = await rejectsWith(
+      app.request({ method: 'POST', path: '/queued', body: { touser: 'o1' } }, { timeoutMs: 80 }),
+      TimeoutError,
+    );
+    assert.equal(e.timeoutMs, 80);
+    assert.equal(e.sent, false, 'never written: safe to retry, even a send');
+    release();
+    assert.equal((await first).held, true);
+    assert.equal((await app.request({ method: 'GET', path: '/after' })).errcode, 0);
+    assert.equal(seen.includes('/queued'), false);
     await app.close();
     seen.length = 0;
   });

@@ -131,8 +131,9 @@ export class TimeoutError extends MiniAppError {
   readonly api: string;
   readonly timeoutMs: number;
   /**
-   * true once the request may have reached WeChat. A timeout is only ever noticed after the
-   * request was handed to the connection, so the transport reports true: the outcome is unknown.
+   * true once the request may have reached WeChat: it was handed to a connection, so the outcome
+   * is unknown. false when the call timed out while still queued for a free connection (all
+   * `connections` busy): it was never written, and even a send may be retried.
    */
   readonly sent: boolean;
   constructor(api: string, timeoutMs: number, sent = true) {

@@ -109,7 +109,8 @@ class Exchange {
 
   /** undici's failure as the SDK's: a TimeoutError, the abort reason, or a NetworkError. */
   private failure(err: unknown): unknown {
-    if (this.timedOut) return new TimeoutError(this.api, this.timeoutMs);
+    // Before onConnect the request was still queued for a socket and is never written: not sent.
+    if (this.timedOut) return new TimeoutError(this.api, this.timeoutMs, this.abortFn !== undefined);
     if (this.signal?.aborted) return err;
     const code = (err as { code?: string } | undefined)?.code ?? '';
     if (TIMEOUTS.has(code)) return new TimeoutError(this.api, this.timeoutMs);

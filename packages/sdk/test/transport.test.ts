@@ -172,15 +172,12 @@ describe('transport: cancellation', () => {
     await app.close();
   });
 
-  test('a call still queued for a socket is cancelled by its signal and never sent; the others go on', async () => {
+  /** One connection, held by a first call; `queue` makes a call that waits behind it and must fail unsent. */
+  async function behindHeldConnection(queue: (app: MiniApp) => Promise<void>): Promise<void> {
     const app = client({ connections: 1 });
     const first = app.request({ method: 'GET', path: '/hold' });
     await seenCount('/hold', 1);
-    const ac = new AbortController();
-    const queued = app.request({ method: 'GET', path: '/queued' }, { signal: ac.signal });
-    ac.abort(new Error('changed my mind'));
-    const e = await rejectsWith(queued, Error);
-    assert.equal(e.message, 'changed my mind');
+    await queue(app);
     release();
     assert.equal((await first).held, true);
     // The connection is free again, and the cancelled call did not use it.
@@ -188,6 +185,16 @@ describe('transport: cancellation', () => {
     assert.equal(seen.includes('/queued'), false);
     await app.close();
     seen.length = 0;
+  }
+
+  test('a call still queued for a socket is cancelled by its signal and never sent; the others go on', async () => {
+    await behindHeldConnection(async (app) => {
+      const ac = new AbortController();
+      const queued = app.request({ method: 'GET', path: '/queued' }, { signal: ac.signal });
+      ac.abort(new Error('changed my mind'));
+      const e = await rejectsWith(queued, Error);
+      assert.equal(e.message, 'changed my mind');
+    });
   });
 
   test('a sub-second timeoutMs cancels a held request with a TimeoutError; a signal on the same call stays quiet', async () => {
@@ -206,20 +213,13 @@ describe('transport: cancellation', () => {
   });
 
   test('a call that times out while queued for a socket is a TimeoutError with sent: false, and is never sent', async () => {
-    const app = client({ connections: 1 });
-    const first = app.request({ method: 'GET', path: '/hold' });
-    await seenCount('/hold', 1);
-    const e = await rejectsWith(
-      app.request({ method: 'POST', path: '/queued', body: { touser: 'o1' } }, { timeoutMs: 80 }),
-      TimeoutError,
-    );
-    assert.equal(e.timeoutMs, 80);
-    assert.equal(e.sent, false, 'never written: safe to retry, even a send');
-    release();
-    assert.equal((await first).held, true);
-    assert.equal((await app.request({ method: 'GET', path: '/after' })).errcode, 0);
-    assert.equal(seen.includes('/queued'), false);
-    await app.close();
-    seen.length = 0;
+    await behindHeldConnection(async (app) => {
+      const e = await rejectsWith(
+        app.request({ method: 'POST', path: '/queued', body: { touser: 'o1' } }, { timeoutMs: 80 }),
+        TimeoutError,
+      );
+      assert.equal(e.timeoutMs, 80);
+      assert.equal(e.sent, false, 'never written: safe to retry, even a send');
+    });
   });
 });

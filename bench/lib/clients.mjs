@@ -37,6 +37,12 @@ async function rawPool(url) {
 const paidPath = (token) =>
   `/wxa/getpaidunionid?access_token=${encodeURIComponent(token)}&openid=${OPENID}&transaction_id=${TRANSACTION_ID}`;
 
+// The raw contenders' requests: the token arrives encoded once (it is fixed), the GET params are
+// encoded per call, as a real caller does with its own values.
+const rawGetPath = (t) =>
+  `/wxa/getpaidunionid?access_token=${t}&openid=${encodeURIComponent(OPENID)}&transaction_id=${encodeURIComponent(TRANSACTION_ID)}`;
+const rawPostPath = (t) => `/cgi-bin/message/subscribe/send?access_token=${t}`;
+
 function check(obj, who) {
   if (obj?.errcode) {
     const e = new Error(`${who}: errcode ${obj.errcode}`);
@@ -75,15 +81,12 @@ const factories = {
   // text() then JSON.parse, the token fetched once.
   async raw(url) {
     const { pool, token, close } = await rawPool(url);
-    // The token is encoded once (it is fixed); the params are encoded per call, as a real caller
-    // does with its own values (the GET query, the POST body).
     const t = encodeURIComponent(token);
-    const postPath = `/cgi-bin/message/subscribe/send?access_token=${t}`;
+    const postPath = rawPostPath(t);
     return {
       warm: async () => {},
       async get() {
-        const path = `/wxa/getpaidunionid?access_token=${t}&openid=${encodeURIComponent(OPENID)}&transaction_id=${encodeURIComponent(TRANSACTION_ID)}`;
-        const r = await pool.request({ method: 'GET', path, headers: undefined, body: undefined });
+        const r = await pool.request({ method: 'GET', path: rawGetPath(t), headers: undefined, body: undefined });
         return check(JSON.parse(await r.body.text()), 'raw');
       },
       async post() {
@@ -128,6 +131,7 @@ const factories = {
   async 'raw (dispatch)'(url) {
     const { pool, token, close } = await rawPool(url);
     const t = encodeURIComponent(token);
+    const postPath = rawPostPath(t);
     const origin = new URL(url).origin;
     const send = (method, path, headers, body) =>
       new Promise((resolve, reject) => {
@@ -146,16 +150,10 @@ const factories = {
     return {
       warm: async () => {},
       async get() {
-        const path = `/wxa/getpaidunionid?access_token=${t}&openid=${encodeURIComponent(OPENID)}&transaction_id=${encodeURIComponent(TRANSACTION_ID)}`;
-        return check(JSON.parse(await send('GET', path, undefined, undefined)), 'raw (dispatch)');
+        return check(JSON.parse(await send('GET', rawGetPath(t), undefined, undefined)), 'raw (dispatch)');
       },
       async post() {
-        const text = await send(
-          'POST',
-          `/cgi-bin/message/subscribe/send?access_token=${t}`,
-          JSON_HEADERS,
-          JSON.stringify(SEND),
-        );
+        const text = await send('POST', postPath, JSON_HEADERS, JSON.stringify(SEND));
         return check(JSON.parse(text), 'raw (dispatch)');
       },
       close,
